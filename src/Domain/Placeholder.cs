@@ -1,0 +1,3 @@
+namespace Vigil.Domain;
+
+internal static class Placeholder;

@@ -1,0 +1,3 @@
+namespace Vigil.Storage;
+
+internal static class Placeholder;
