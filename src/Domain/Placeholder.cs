@@ -1,3 +1,0 @@
-namespace Vigil.Domain;
-
-internal static class Placeholder;
