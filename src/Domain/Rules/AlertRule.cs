@@ -98,6 +98,22 @@ public sealed class AlertRule
         return severity is { } s ? labels.With(SeverityLabel, s.ToText()) : labels;
     }
 
+    /// <summary>A copy with other lifecycle options.</summary>
+    public AlertRule WithLifecycle(LifecycleOptions lifecycle) => new()
+    {
+        Name = Name,
+        Condition = Condition,
+        Window = Window,
+        GroupBy = GroupBy,
+        Thresholds = Thresholds,
+        Recover = Recover,
+        Severity = Severity,
+        Lifecycle = lifecycle,
+        Cooldown = Cooldown,
+        Labels = Labels,
+        Annotations = Annotations,
+    };
+
     /// <summary>Renders every annotation for one instance.</summary>
     public IReadOnlyDictionary<string, string> RenderAnnotations(LabelSet labels, double? value, AlertSeverity? severity, string? status)
     {
