@@ -70,7 +70,7 @@ public sealed partial class ProbesSection : IConfigSection
 
         if (present.Count > 1)
         {
-            probe.Error(present[1], $"A probe has exactly one kind, but this one has {string.Join(" and ", present)}; split it into {present.Count} probes.");
+            probe.ErrorAtKey(present[1], $"A probe has exactly one kind, but this one has {string.Join(" and ", present)}; split it into {present.Count} probes.");
             return null;
         }
 

@@ -39,6 +39,10 @@ public sealed class ObjectReader
 
     public void Error(string key, string reason) => _context.Error(PathOf(key), Mapping.Get(key) ?? (ConfigNode)Mapping, reason);
 
+    /// <summary>An error about the key itself (it does not belong, it conflicts), reported at the key's position.</summary>
+    public void ErrorAtKey(string key, string reason) =>
+        _context.Error(PathOf(key), (ConfigNode?)Mapping.GetEntry(key)?.Key ?? Mapping, reason);
+
     /// <summary>Reports that a required key is missing.</summary>
     public void Missing(string key, string hint) =>
         _context.Error(PathOf(key), Mapping, $"{Capitalize(What)} needs '{key}': {hint}.");

@@ -93,7 +93,7 @@ public sealed class RulesSection : IConfigSection
         }
         else if (kinds.Count > 1)
         {
-            rule.Error(kinds[1], $"A rule has exactly one kind, but this one has {string.Join(" and ", kinds)}; split it into {kinds.Count} rules.");
+            rule.ErrorAtKey(kinds[1], $"A rule has exactly one kind, but this one has {string.Join(" and ", kinds)}; split it into {kinds.Count} rules.");
         }
         else
         {
@@ -102,7 +102,7 @@ public sealed class RulesSection : IConfigSection
             {
                 if (rule.Mapping.Contains(key) && !appliesTo.Contains(kind))
                 {
-                    rule.Error(key, $"'{key}' does not apply to {KindTitle(kind)} rules (it applies to {string.Join(" and ", appliesTo.Select(KindTitle))} rules).");
+                    rule.ErrorAtKey(key, $"'{key}' does not apply to {KindTitle(kind)} rules (it applies to {string.Join(" and ", appliesTo.Select(KindTitle))} rules).");
                 }
             }
         }
@@ -219,7 +219,7 @@ public sealed class RulesSection : IConfigSection
             }
             else
             {
-                status.Error(targets[1], $"A status rule follows exactly one of probe, heartbeat or component, but this one names {string.Join(" and ", targets)}.");
+                status.ErrorAtKey(targets[1], $"A status rule follows exactly one of probe, heartbeat or component, but this one names {string.Join(" and ", targets)}.");
             }
 
             return null;
