@@ -505,6 +505,60 @@ public sealed class AlertLifecycleTests
         Assert.Equal(alert.Events.Count, alert.State.Sequence);
     }
 
+    // ---- retiring (rule removed or renamed) ----
+
+    [Fact]
+    public void Retire_Firing_ResolvesWithAnEvent()
+    {
+        var alert = new Instance(Options());
+        alert.At(0, Crit);
+
+        var step = AlertLifecycle.Retire(alert.State, T0.AddSeconds(30));
+
+        var e = Assert.Single(step.Events);
+        Assert.Equal((TransitionKind.Resolved, AlertEventState.Resolved, T0.AddSeconds(30)), (e.Kind, e.State, e.EndsAt));
+        Assert.Equal(AlertPhase.Resolved, step.State.Phase);
+        Assert.Equal(2, e.Sequence);
+    }
+
+    [Fact]
+    public void Retire_Pending_GoesInactive()
+    {
+        var alert = new Instance(Options(forSeconds: 60));
+        alert.At(0, Warn);
+
+        Assert.Equal(TransitionKind.Inactive, Kind(AlertLifecycle.Retire(alert.State, T0.AddSeconds(10)).Events));
+    }
+
+    [Fact]
+    public void Retire_FlappingWhileResolved_AnnouncesTheResolve()
+    {
+        var alert = new Instance(Options(flapping: Flap));
+        for (var i = 0; i < 6; i++)
+        {
+            alert.At(i * 60, i % 2 == 0 ? Crit : Clear);
+        }
+
+        Assert.True(alert.State.Flapping);
+        var e = Assert.Single(AlertLifecycle.Retire(alert.State, T0.AddSeconds(400)).Events);
+        Assert.Equal(AlertEventState.Resolved, e.State);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Retire_InactiveOrResolved_HasNothingToSay(bool fired)
+    {
+        var alert = new Instance(Options());
+        if (fired)
+        {
+            alert.At(0, Crit);
+            alert.At(10, Clear);
+        }
+
+        Assert.Empty(AlertLifecycle.Retire(alert.State, T0.AddSeconds(30)).Events);
+    }
+
     /// <summary>Random runs: receivers never see two firings without a resolve between them, nor a resolve without a firing.</summary>
     [Fact]
     public void Next_RandomRuns_NotifiedStatesAlternate()

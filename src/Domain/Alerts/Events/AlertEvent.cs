@@ -85,6 +85,28 @@ public sealed record AlertEvent
         };
     }
 
+    /// <summary>
+    /// The event of an instance whose rule no longer exists (removed or renamed): labels and annotations are the
+    /// ones stored with the instance, as last announced.
+    /// </summary>
+    public static AlertEvent ForRetired(string rule, string fingerprint, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> annotations, AlertState state, AlertTransition transition) => new()
+    {
+        EventId = EventIdFor(rule, fingerprint, state.CreatedAt, transition.Sequence),
+        Rule = rule,
+        Fingerprint = fingerprint,
+        Sequence = transition.Sequence,
+        Transition = ToCamel(transition.Kind.ToString()),
+        State = ToCamel(transition.State.ToString()),
+        Severity = transition.Severity?.ToText(),
+        Value = transition.Value,
+        Labels = labels,
+        Annotations = annotations,
+        StartsAt = transition.StartsAt,
+        EndsAt = transition.EndsAt,
+        At = transition.At,
+        Flapping = false,
+    };
+
     /// <summary>The id of transition <paramref name="sequence"/> of an instance (FNV-1a over its parts).</summary>
     public static string EventIdFor(string rule, string fingerprint, DateTimeOffset createdAt, long sequence)
     {

@@ -153,6 +153,36 @@ public static class AlertLifecycle
         return new LifecycleStep(next, [@event]);
     }
 
+    /// <summary>
+    /// Ends an instance whose rule was removed or renamed: a firing (or flapping) instance resolves with a resolved
+    /// event, a pending one goes inactive; an inactive or resolved one has nothing to announce.
+    /// </summary>
+    public static LifecycleStep Retire(AlertState state, DateTimeOffset now)
+    {
+        var wasFiring = state.Phase == AlertPhase.Firing;
+        if (state.Phase is AlertPhase.Inactive or AlertPhase.Resolved && !state.Flapping)
+        {
+            return new LifecycleStep(state, NoEvents);
+        }
+
+        var phase = wasFiring || state.Flapping ? AlertPhase.Resolved : AlertPhase.Inactive;
+        var resolvedAt = phase == AlertPhase.Resolved ? (state.Phase == AlertPhase.Resolved ? state.ResolvedAt ?? now : now) : state.ResolvedAt;
+        var next = state with
+        {
+            Phase = phase,
+            ActiveSince = null,
+            ResolvedAt = resolvedAt,
+            Flapping = false,
+            Changes = [],
+            LastEvaluatedAt = now,
+            Sequence = state.Sequence + 1,
+        };
+        var kind = phase == AlertPhase.Resolved ? TransitionKind.Resolved : TransitionKind.Inactive;
+        var announced = phase == AlertPhase.Resolved ? AlertEventState.Resolved : AlertEventState.Inactive;
+        var @event = new AlertTransition(kind, next.Sequence, phase, announced, state.Severity, state.Value, now, false, state.FiringSince ?? state.ActiveSince, phase == AlertPhase.Resolved ? resolvedAt : null);
+        return new LifecycleStep(next, [@event]);
+    }
+
     /// <summary>The verdict after the noData policy: ok is clear, alerting breaches at the rule's highest severity, keepLast repeats the last verdict with data.</summary>
     public static Verdict Effective(AlertState state, Verdict verdict, LifecycleOptions options)
     {
