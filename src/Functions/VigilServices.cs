@@ -48,7 +48,7 @@ public static class VigilServices
 
         if (settings.Get(name + "__fullyQualifiedNamespace") is { } fullyQualifiedNamespace)
         {
-            var credential = AzureCredentials.FromSettings(name, settings.Get);
+            Azure.Core.TokenCredential credential = null!;
             return new ServiceBusQueueStatistics(fullyQualifiedNamespace, credential);
         }
 

@@ -15,7 +15,7 @@ public sealed record ActiveConfig(VigilConfig Config, long Version, string Sha25
 /// property). A stored document that no longer validates (a newer Vigil is stricter) is not used: the last good
 /// one stays in force and the problem is logged.
 /// </summary>
-public sealed partial class ConfigProvider
+public sealed partial class ConfigProvider : IDisposable
 {
     private readonly ConfigStore _store;
     private readonly TimeProvider _time;
@@ -90,6 +90,8 @@ public sealed partial class ConfigProvider
         LogLoaded(_logger, stored.Version, config.Rules.Count);
         return active;
     }
+
+    public void Dispose() => _refresh.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration version {Version} in force with {Rules} rules")]
     private static partial void LogLoaded(ILogger logger, long version, int rules);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Vigil.Functions.Storage;
 using Vigil.Storage.Tables;
 
@@ -31,7 +32,7 @@ public sealed class ConfigStore
     public async Task<StoredConfig?> GetAsync(CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableNames.Config, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync(PartitionKey, RowKey, cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync(PartitionKey, RowKey, null, cancellationToken);
         if (!response.HasValue)
         {
             return null;

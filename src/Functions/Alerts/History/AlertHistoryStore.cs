@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Vigil.Domain.Alerts.Events;
 using Vigil.Functions.Hosting;
+using Azure;
 using Vigil.Functions.Storage;
 using Vigil.Storage.Tables;
 

@@ -3,6 +3,7 @@ using Vigil.Domain.Alerts.Lifecycle;
 using Vigil.Domain.Labels;
 using Vigil.Domain.Rules;
 using Vigil.Domain.Rules.Evaluation;
+using Azure;
 using Vigil.Functions.Storage;
 using Vigil.Storage.Tables;
 
@@ -42,7 +43,7 @@ public sealed class AlertStateStore
         var table = await _tables.GetAsync(TableNames.Alerts, cancellationToken);
         var filter = rule is null ? null : TableFilter.Create($"PartitionKey eq {rule}");
         var result = new List<AlertInstance>();
-        await foreach (var entity in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync(filter, null, null, cancellationToken))
         {
             result.Add(FromEntity(entity));
         }
@@ -53,7 +54,7 @@ public sealed class AlertStateStore
     public async Task<AlertInstance?> GetAsync(string rule, string fingerprint, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableNames.Alerts, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync(rule, fingerprint, cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync(rule, fingerprint, null, cancellationToken);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
@@ -142,7 +143,7 @@ public sealed class AlertStateStore
         verdict = null;
         if (Enum.TryParse<VerdictKind>(entity.GetString("LastVerdict"), out var kind))
         {
-            AlertSeverityText.TryParse(entity.GetString("LastVerdictSeverity"), out var severity);
+            var severity = AlertSeverityText.TryParse(entity.GetString("LastVerdictSeverity"), out var parsed) ? parsed : 0;
             verdict = new Verdict(kind, severity, entity.GetDouble("LastVerdictValue"));
         }
     }
