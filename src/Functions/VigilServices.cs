@@ -48,7 +48,7 @@ public static class VigilServices
 
         if (settings.Get(name + "__fullyQualifiedNamespace") is { } fullyQualifiedNamespace)
         {
-            Azure.Core.TokenCredential credential = null!;
+            var credential = AzureCredentials.FromSettings(name, settings.Get);
             return new ServiceBusQueueStatistics(fullyQualifiedNamespace, credential);
         }
 
