@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Vigil.DevHost.Azurite;
+
+/// <summary>
+/// Runs Azurite (Blob, Queue, Table) on loopback for local runs and tests: installs the pinned version with npm
+/// when needed, starts it, waits until its three ports accept connections, and kills its process tree on dispose.
+/// </summary>
+public sealed class AzuriteLauncher : IAsyncDisposable
+{
+    /// <summary>The Azurite version we install and test against.</summary>
+    public const string Version = "3.37.0";
+
+    public const int DefaultBlobPort = 10000;
+    public const int DefaultQueuePort = 10001;
+    public const int DefaultTablePort = 10002;
+
+    private const string AccountName = "devstoreaccount1";
+
+    // The emulator's documented, public key: not a secret.
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private const int PortAttempts = 3;
+
+    private readonly Process _process;
+
+    private AzuriteLauncher(Process process, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
+            $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
+            $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    /// <summary>An explicit-endpoint connection string for this instance (devstoreaccount1, its well-known key).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Installs (if needed) and starts Azurite; returns once all three services accept connections.</summary>
+    public static async Task<AzuriteLauncher> StartAsync(AzuriteLaunchOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await AzuriteInstaller.EnsureInstalledAsync(options, ct);
+
+        var pickPorts = options.BlobPort == 0 || options.QueuePort == 0 || options.TablePort == 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (blob, queue, table) = ChoosePorts(options);
+            var output = new OutputTail(options.Log);
+            var process = Start(options, blob, queue, table, output);
+            try
+            {
+                await WaitUntilListeningAsync(process, output, options.StartTimeout, [blob, queue, table], ct);
+                options.Log?.Invoke($"Azurite {Version} is listening on 127.0.0.1 ports {blob} (blob), {queue} (queue), {table} (table).");
+                return new AzuriteLauncher(process, blob, queue, table);
+            }
+            catch (AzuriteException) when (pickPorts && attempt < PortAttempts && output.Contains("EADDRINUSE"))
+            {
+                // Another process took a port between our probe and Azurite's bind: pick again.
+                await StopAsync(process);
+            }
+            catch
+            {
+                await StopAsync(process);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>True when something accepts connections on all three ports (an Azurite already running, say).</summary>
+    public static async Task<bool> IsListeningAsync(int blobPort, int queuePort, int tablePort)
+    {
+        var results = await Task.WhenAll(
+            AcceptsConnectionAsync(blobPort, CancellationToken.None),
+            AcceptsConnectionAsync(queuePort, CancellationToken.None),
+            AcceptsConnectionAsync(tablePort, CancellationToken.None));
+        return results.All(listening => listening);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(_process);
+
+    private static (int Blob, int Queue, int Table) ChoosePorts(AzuriteLaunchOptions options)
+    {
+        // Hold all probe listeners at once so the three free ports differ.
+        var listeners = new List<TcpListener>();
+        try
+        {
+            int Pick(int requested)
+            {
+                if (requested != 0)
+                {
+                    return requested;
+                }
+
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+                return ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+
+            return (Pick(options.BlobPort), Pick(options.QueuePort), Pick(options.TablePort));
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Dispose());
+        }
+    }
+
+    private static Process Start(AzuriteLaunchOptions options, int blob, int queue, int table, OutputTail output)
+    {
+        var installDirectory = Path.GetFullPath(options.InstallDirectory);
+        var startInfo = new ProcessStartInfo(AzuriteInstaller.ExecutablePath(installDirectory))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = options.DataDirectory ?? installDirectory,
+        };
+        string[] arguments =
+        [
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", Invariant(blob), "--queuePort", Invariant(queue), "--tablePort", Invariant(table),
+        ];
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        if (options.DataDirectory is null)
+        {
+            startInfo.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            startInfo.ArgumentList.Add("--location");
+            startInfo.ArgumentList.Add(Path.GetFullPath(options.DataDirectory));
+        }
+
+        try
+        {
+            var process = Process.Start(startInfo) ?? throw new AzuriteException("Azurite did not start.");
+            output.Attach(process);
+            return process;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new AzuriteException(
+                $"Could not run {startInfo.FileName}: is Node.js 20+ on PATH? Or start Azurite yourself on ports 10000-10002.", ex);
+        }
+    }
+
+    private static async Task WaitUntilListeningAsync(
+        Process process,
+        OutputTail output,
+        TimeSpan timeout,
+        int[] ports,
+        CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(ct); // drain the output
+                throw new AzuriteException($"Azurite exited with code {process.ExitCode} before listening.{output.Describe()}");
+            }
+
+            var listening = await Task.WhenAll(ports.Select(port => AcceptsConnectionAsync(port, ct)));
+            if (listening.All(ok => ok))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new AzuriteException(
+                    $"Azurite did not listen on ports {string.Join(", ", ports)} within {timeout}.{output.Describe()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionAsync(int port, CancellationToken ct)
+    {
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        using (process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+            {
+                // Already gone, or not dying fast enough: nothing more we can do here.
+            }
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

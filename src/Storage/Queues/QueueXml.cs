@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Azure;
+using Vigil.Storage.Pipeline;
+
+namespace Vigil.Storage.Queues;
+
+/// <summary>The Queue service's XML: the &lt;QueueMessage&gt; request body and the &lt;QueueMessagesList&gt; responses.</summary>
+internal static class QueueXml
+{
+    /// <summary>
+    /// The message text XML-escaped, carriage returns included (entitised so XML parsing keeps them).
+    /// Characters XML cannot carry at all (most C0 controls) are rejected with an ArgumentException.
+    /// </summary>
+    public static BinaryData MessageBody(string messageText)
+    {
+        var settings = new XmlWriterSettings
+        {
+            OmitXmlDeclaration = true,
+            Encoding = new UTF8Encoding(false),
+            NewLineHandling = NewLineHandling.Entitize,
+        };
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, settings))
+        {
+            writer.WriteStartElement("QueueMessage");
+            writer.WriteElementString("MessageText", messageText);
+            writer.WriteEndElement();
+        }
+
+        return new BinaryData(buffer.ToArray());
+    }
+
+    public static IReadOnlyList<XElement> Messages(Response response)
+    {
+        var text = response.Content.ToString();
+        return text.Length == 0
+            ? []
+            : XDocument.Parse(text).Root?.Elements("QueueMessage").ToList() ?? [];
+    }
+
+    public static string Text(XElement message, string name) =>
+        message.Element(name)?.Value ?? throw new FormatException($"The queue response has no <{name}>.");
+
+    public static DateTimeOffset Time(XElement message, string name) => StorageHeaders.ParseHttpDate(Text(message, name));
+
+    public static long Long(XElement message, string name) =>
+        long.Parse(Text(message, name), NumberStyles.Integer, CultureInfo.InvariantCulture);
+}
