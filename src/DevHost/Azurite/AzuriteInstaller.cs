@@ -91,7 +91,7 @@ internal static class AzuriteInstaller
 
     private static async Task RunNpmAsync(string directory, AzuriteLaunchOptions options, CancellationToken ct)
     {
-        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
+        var startInfo = new ProcessStartInfo(options.NpmCommand)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -116,7 +116,7 @@ internal static class AzuriteInstaller
         catch (Win32Exception ex)
         {
             throw new AzuriteException(
-                "npm was not found, so Azurite cannot be installed. Install Node.js 20 or later (it brings npm), " +
+                $"npm ('{options.NpmCommand}') was not found, so Azurite cannot be installed. Install Node.js 20 or later (it brings npm), " +
                 "or start Azurite yourself on ports 10000 (blob), 10001 (queue) and 10002 (table).", ex);
         }
 

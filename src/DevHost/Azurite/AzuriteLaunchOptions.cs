@@ -21,6 +21,9 @@ public sealed class AzuriteLaunchOptions
     /// <summary>Receives progress and Azurite's own output, one line per call.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>The npm executable used for the install (found on PATH by default).</summary>
+    public string NpmCommand { get; init; } = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
+
     /// <summary>How long to wait for all three ports to accept connections.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

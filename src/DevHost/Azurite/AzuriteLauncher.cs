@@ -26,11 +26,15 @@ public sealed class AzuriteLauncher : IAsyncDisposable
 
     private const int PortAttempts = 3;
 
-    private readonly Process _process;
+    private static readonly HttpClient ProbeClient = new() { Timeout = TimeSpan.FromSeconds(2) };
 
-    private AzuriteLauncher(Process process, int blobPort, int queuePort, int tablePort)
+    private readonly Process _process;
+    private readonly bool _graceful;
+
+    private AzuriteLauncher(Process process, bool graceful, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _graceful = graceful;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -50,13 +54,13 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     /// <summary>An explicit-endpoint connection string for this instance (devstoreaccount1, its well-known key).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Installs (if needed) and starts Azurite; returns once all three services accept connections.</summary>
+    /// <summary>Installs (if needed) and starts Azurite; returns once all three services answer.</summary>
     public static async Task<AzuriteLauncher> StartAsync(AzuriteLaunchOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         await AzuriteInstaller.EnsureInstalledAsync(options, ct);
 
-        var pickPorts = options.BlobPort == 0 || options.QueuePort == 0 || options.TablePort == 0;
+        int[] requested = [options.BlobPort, options.QueuePort, options.TablePort];
         for (var attempt = 1; ; attempt++)
         {
             var (blob, queue, table) = ChoosePorts(options);
@@ -66,11 +70,12 @@ public sealed class AzuriteLauncher : IAsyncDisposable
             {
                 await WaitUntilListeningAsync(process, output, options.StartTimeout, [blob, queue, table], ct);
                 options.Log?.Invoke($"Azurite {Version} is listening on 127.0.0.1 ports {blob} (blob), {queue} (queue), {table} (table).");
-                return new AzuriteLauncher(process, blob, queue, table);
+                return new AzuriteLauncher(process, options.DataDirectory is not null, blob, queue, table);
             }
-            catch (AzuriteException) when (pickPorts && attempt < PortAttempts && output.Contains("EADDRINUSE"))
+            catch (AzuriteException) when (attempt < PortAttempts && output.Contains("EADDRINUSE") &&
+                !requested.Any(port => port != 0 && output.Contains($"address already in use 127.0.0.1:{Invariant(port)}")))
             {
-                // Another process took a port between our probe and Azurite's bind: pick again.
+                // Another process took one of the ports we picked between our probe and Azurite's bind: pick again.
                 await StopAsync(process);
             }
             catch
@@ -81,17 +86,15 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>True when something accepts connections on all three ports (an Azurite already running, say).</summary>
-    public static async Task<bool> IsListeningAsync(int blobPort, int queuePort, int tablePort)
-    {
-        var results = await Task.WhenAll(
-            AcceptsConnectionAsync(blobPort, CancellationToken.None),
-            AcceptsConnectionAsync(queuePort, CancellationToken.None),
-            AcceptsConnectionAsync(tablePort, CancellationToken.None));
-        return results.All(listening => listening);
-    }
+    /// <summary>
+    /// True when Azurite answers on all three ports (an instance someone already started on 10000-10002, say):
+    /// each port must answer HTTP with Azurite's Server header, not merely accept a connection.
+    /// </summary>
+    public static async Task<bool> IsListeningAsync(int blobPort, int queuePort, int tablePort) =>
+        await AllAnswerAsAzuriteAsync([blobPort, queuePort, tablePort], CancellationToken.None);
 
-    public async ValueTask DisposeAsync() => await StopAsync(_process);
+    /// <summary>Stops Azurite: gracefully first when it has a data directory (so it saves), then kills its process tree.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(_process, _graceful);
 
     private static (int Blob, int Queue, int Table) ChoosePorts(AzuriteLaunchOptions options)
     {
@@ -181,8 +184,9 @@ public sealed class AzuriteLauncher : IAsyncDisposable
                 throw new AzuriteException($"Azurite exited with code {process.ExitCode} before listening.{output.Describe()}");
             }
 
-            var listening = await Task.WhenAll(ports.Select(port => AcceptsConnectionAsync(port, ct)));
-            if (listening.All(ok => ok))
+            // A port can accept connections for someone else (a squatter Azurite then fails to displace):
+            // only Azurite's own answer on every port, from a process still alive, counts.
+            if (await AllAnswerAsAzuriteAsync(ports, ct) && !process.HasExited)
             {
                 return;
             }
@@ -197,44 +201,87 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> AcceptsConnectionAsync(int port, CancellationToken ct)
+    private static async Task<bool> AllAnswerAsAzuriteAsync(int[] ports, CancellationToken ct)
     {
-        using var client = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        var answers = await Task.WhenAll(ports.Select(port => AnswersAsAzuriteAsync(port, ct)));
+        return answers.All(ok => ok);
+    }
+
+    private static async Task<bool> AnswersAsAzuriteAsync(int port, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Invariant(port)}/"));
+        request.Headers.ConnectionClose = true; // no idle keep-alive connection to delay Azurite's shutdown
         try
         {
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
+            using var response = await ProbeClient.SendAsync(request, ct);
+            return response.Headers.Server.ToString().StartsWith("Azurite", StringComparison.Ordinal);
         }
-        catch (SocketException)
+        catch (HttpRequestException)
         {
             return false;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return false;
+            return false; // the probe's own timeout
         }
     }
 
-    private static async Task StopAsync(Process process)
+    private static async Task StopAsync(Process process, bool graceful = false)
     {
         using (process)
         {
             try
             {
+                if (graceful && !OperatingSystem.IsWindows() && !process.HasExited && await SignalTerminateAsync(process.Id))
+                {
+                    // Azurite saves its databases on SIGTERM; give it a moment before the hard kill.
+                    await WaitForExitAsync(process, TimeSpan.FromSeconds(10));
+                }
+
                 if (!process.HasExited)
                 {
                     process.Kill(entireProcessTree: true);
                 }
 
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await process.WaitForExitAsync(timeout.Token);
+                await WaitForExitAsync(process, TimeSpan.FromSeconds(10));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+            catch (InvalidOperationException)
             {
-                // Already gone, or not dying fast enough: nothing more we can do here.
+                // Already gone.
             }
+        }
+    }
+
+    private static async Task WaitForExitAsync(Process process, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not gone in time: the caller escalates or gives up.
+        }
+    }
+
+    // .NET can only SIGKILL; the kill command sends SIGTERM without P/Invoke.
+    private static async Task<bool> SignalTerminateAsync(int processId)
+    {
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Invariant(processId)]) { UseShellExecute = false });
+            if (kill is null)
+            {
+                return false;
+            }
+
+            await kill.WaitForExitAsync();
+            return kill.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 

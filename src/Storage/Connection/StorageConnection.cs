@@ -238,7 +238,8 @@ public sealed class StorageConnection
             }
         }
 
-        accountName ??= serviceUris.Values.Select(AccountNameFromEndpoint).First(n => n is not null)!;
+        accountName ??= serviceUris.Values.Select(AccountNameFromEndpoint).FirstOrDefault(n => n is not null) ??
+            throw new FormatException($"The account name cannot be read from the service URIs: set '{prefix}__accountName'.");
         foreach (var service in Services)
         {
             if (!serviceUris.ContainsKey(service))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Xml.Linq;
 using Azure;
 using Azure.Core;
 using Vigil.Storage.Pipeline;
@@ -64,57 +65,27 @@ public sealed class QueueClient
         message.Request.Uri.AppendQuery("messagettl", timeToLive is { } ttl ? TimeToLiveSeconds(ttl) : "-1");
         SetBody(message, messageText);
         var response = await _pipeline.SendAsync(message, ct);
-        var sent = QueueXml.Messages(response).Single();
-        return Response.FromValue(
-            new SendReceipt(
-                QueueXml.Text(sent, "MessageId"),
-                QueueXml.Text(sent, "PopReceipt"),
-                QueueXml.Time(sent, "InsertionTime"),
-                QueueXml.Time(sent, "ExpirationTime"),
-                QueueXml.Time(sent, "TimeNextVisible")),
-            response);
+        return Response.FromValue(QueueXml.SendReceipt(QueueXml.Messages(response).Single()), response);
     }
 
     /// <summary>Receives up to <paramref name="maxMessages"/> (1-32) messages and hides them for <paramref name="visibilityTimeout"/>.</summary>
-    public async Task<Response<IReadOnlyList<QueueMessage>>> ReceiveMessagesAsync(
+    public Task<Response<IReadOnlyList<QueueMessage>>> ReceiveMessagesAsync(
         int maxMessages,
         TimeSpan visibilityTimeout,
-        CancellationToken ct = default)
-    {
-        using var message = _pipeline.CreateMessage(RequestMethod.Get, MessagesPath);
-        message.Request.Uri.AppendQuery("numofmessages", MessageCount(maxMessages));
-        message.Request.Uri.AppendQuery("visibilitytimeout", Seconds(visibilityTimeout, nameof(visibilityTimeout), minimum: TimeSpan.FromSeconds(1)));
-        var response = await _pipeline.SendAsync(message, ct);
-        IReadOnlyList<QueueMessage> messages = QueueXml.Messages(response)
-            .Select(m => new QueueMessage(
-                QueueXml.Text(m, "MessageId"),
-                QueueXml.Text(m, "PopReceipt"),
-                QueueXml.Long(m, "DequeueCount"),
-                QueueXml.Time(m, "InsertionTime"),
-                QueueXml.Time(m, "ExpirationTime"),
-                QueueXml.Time(m, "TimeNextVisible"),
-                QueueXml.Text(m, "MessageText")))
-            .ToList();
-        return Response.FromValue(messages, response);
-    }
+        CancellationToken ct = default) =>
+        GetMessagesAsync(
+            maxMessages,
+            Seconds(visibilityTimeout, nameof(visibilityTimeout), minimum: TimeSpan.FromSeconds(1)),
+            QueueXml.ReceivedMessage,
+            ct);
 
     /// <summary>Looks at up to <paramref name="maxMessages"/> (1-32) visible messages without hiding them.</summary>
-    public async Task<Response<IReadOnlyList<PeekedMessage>>> PeekMessagesAsync(int maxMessages, CancellationToken ct = default)
-    {
-        using var message = _pipeline.CreateMessage(RequestMethod.Get, MessagesPath);
-        message.Request.Uri.AppendQuery("peekonly", "true");
-        message.Request.Uri.AppendQuery("numofmessages", MessageCount(maxMessages));
-        var response = await _pipeline.SendAsync(message, ct);
-        IReadOnlyList<PeekedMessage> messages = QueueXml.Messages(response)
-            .Select(m => new PeekedMessage(
-                QueueXml.Text(m, "MessageId"),
-                QueueXml.Long(m, "DequeueCount"),
-                QueueXml.Time(m, "InsertionTime"),
-                QueueXml.Time(m, "ExpirationTime"),
-                QueueXml.Text(m, "MessageText")))
-            .ToList();
-        return Response.FromValue(messages, response);
-    }
+    public Task<Response<IReadOnlyList<PeekedMessage>>> PeekMessagesAsync(int maxMessages, CancellationToken ct = default) =>
+        GetMessagesAsync(
+            maxMessages,
+            visibilityTimeoutSeconds: null,
+            QueueXml.PeekedMessage,
+            ct);
 
     /// <summary>Deletes a received message; one already gone (404) is not an error.</summary>
     public async Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken ct = default)
@@ -164,6 +135,29 @@ public sealed class QueueClient
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Delete, MessagesPath);
         return await _pipeline.SendAsync(message, ct);
+    }
+
+    // Receive hides the messages for a visibility timeout; without one this is a peek.
+    private async Task<Response<IReadOnlyList<T>>> GetMessagesAsync<T>(
+        int maxMessages,
+        string? visibilityTimeoutSeconds,
+        Func<XElement, T> read,
+        CancellationToken ct)
+    {
+        using var message = _pipeline.CreateMessage(RequestMethod.Get, MessagesPath);
+        message.Request.Uri.AppendQuery("numofmessages", MessageCount(maxMessages));
+        if (visibilityTimeoutSeconds is null)
+        {
+            message.Request.Uri.AppendQuery("peekonly", "true");
+        }
+        else
+        {
+            message.Request.Uri.AppendQuery("visibilitytimeout", visibilityTimeoutSeconds);
+        }
+
+        var response = await _pipeline.SendAsync(message, ct);
+        IReadOnlyList<T> messages = QueueXml.Messages(response).Select(read).ToList();
+        return Response.FromValue(messages, response);
     }
 
     private HttpMessage CreateMessageRequest(RequestMethod method, string messageId, string popReceipt)

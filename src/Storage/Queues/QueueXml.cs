@@ -41,11 +41,39 @@ internal static class QueueXml
             : XDocument.Parse(text).Root?.Elements("QueueMessage").ToList() ?? [];
     }
 
-    public static string Text(XElement message, string name) =>
+    public static SendReceipt SendReceipt(XElement sent) => new(
+        Text(sent, "MessageId"),
+        Text(sent, "PopReceipt"),
+        Time(sent, "InsertionTime"),
+        Time(sent, "ExpirationTime"),
+        Time(sent, "TimeNextVisible"));
+
+    public static PeekedMessage PeekedMessage(XElement message) => new(
+        Text(message, "MessageId"),
+        Long(message, "DequeueCount"),
+        Time(message, "InsertionTime"),
+        Time(message, "ExpirationTime"),
+        Text(message, "MessageText"));
+
+    /// <summary>A received message: what a peek shows plus the pop receipt and the next visibility.</summary>
+    public static QueueMessage ReceivedMessage(XElement message)
+    {
+        var peeked = PeekedMessage(message);
+        return new QueueMessage(
+            peeked.MessageId,
+            Text(message, "PopReceipt"),
+            peeked.DequeueCount,
+            peeked.InsertedOn,
+            peeked.ExpiresOn,
+            Time(message, "TimeNextVisible"),
+            peeked.MessageText);
+    }
+
+    private static string Text(XElement message, string name) =>
         message.Element(name)?.Value ?? throw new FormatException($"The queue response has no <{name}>.");
 
-    public static DateTimeOffset Time(XElement message, string name) => StorageHeaders.ParseHttpDate(Text(message, name));
+    private static DateTimeOffset Time(XElement message, string name) => StorageHeaders.ParseHttpDate(Text(message, name));
 
-    public static long Long(XElement message, string name) =>
+    private static long Long(XElement message, string name) =>
         long.Parse(Text(message, name), NumberStyles.Integer, CultureInfo.InvariantCulture);
 }
