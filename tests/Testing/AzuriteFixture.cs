@@ -1,5 +1,8 @@
 using Vigil.DevHost.Azurite;
 using Vigil.Storage;
+using Vigil.Storage.Blobs;
+using Vigil.Storage.Queues;
+using Vigil.Storage.Tables;
 using Xunit;
 
 namespace Vigil.Testing;
@@ -71,5 +74,29 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         return $"{prefix}{_runId}n{Interlocked.Increment(ref _nameCounter)}";
+    }
+
+    /// <summary>A new, empty table with a unique name.</summary>
+    public async Task<TableClient> CreateTableAsync(string prefix = "t")
+    {
+        var table = StorageConnection.CreateTableServiceClient().GetTableClient(UniqueName(prefix));
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+
+    /// <summary>A new, empty queue with a unique name.</summary>
+    public async Task<QueueClient> CreateQueueAsync(string prefix = "q")
+    {
+        var queue = StorageConnection.CreateQueueServiceClient().GetQueueClient(UniqueName(prefix));
+        await queue.CreateIfNotExistsAsync();
+        return queue;
+    }
+
+    /// <summary>A new, empty blob container with a unique name.</summary>
+    public async Task<BlobContainerClient> CreateContainerAsync(string prefix = "c")
+    {
+        var container = StorageConnection.CreateBlobServiceClient().GetBlobContainerClient(UniqueName(prefix));
+        await container.CreateIfNotExistsAsync();
+        return container;
     }
 }

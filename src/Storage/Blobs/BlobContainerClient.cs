@@ -48,7 +48,7 @@ public sealed class BlobContainerClient
         using var message = _pipeline.CreateMessage(RequestMethod.Get, BlobPath(blobName));
         var response = await _pipeline.SendAsync(message, ct, 404);
         return response.Status == 404
-            ? OptionalResponse<BinaryData>.None(response)
+            ? new NoValueResponse<BinaryData>(response)
             : Response.FromValue(response.Content, response);
     }
 

@@ -30,9 +30,6 @@ public sealed class StorageConnection
 
     private static readonly string[] Services = ["table", "queue", "blob"];
 
-    private readonly Uri? _tableEndpoint;
-    private readonly Uri? _queueEndpoint;
-    private readonly Uri? _blobEndpoint;
     private readonly SharedKeyCredential? _sharedKey;
     private readonly string? _sharedAccessSignature;
 
@@ -45,9 +42,9 @@ public sealed class StorageConnection
         TokenCredential? credential = null)
     {
         AccountName = accountName;
-        _tableEndpoint = endpoints.GetValueOrDefault("table");
-        _queueEndpoint = endpoints.GetValueOrDefault("queue");
-        _blobEndpoint = endpoints.GetValueOrDefault("blob");
+        TableEndpoint = endpoints["table"];
+        QueueEndpoint = endpoints["queue"];
+        BlobEndpoint = endpoints["blob"];
         IsDevelopmentStorage = isDevelopmentStorage;
         _sharedKey = sharedKey;
         _sharedAccessSignature = sharedAccessSignature;
@@ -56,11 +53,11 @@ public sealed class StorageConnection
 
     public string AccountName { get; }
 
-    public Uri TableEndpoint => _tableEndpoint ?? throw NotConfigured("table");
+    public Uri TableEndpoint { get; }
 
-    public Uri QueueEndpoint => _queueEndpoint ?? throw NotConfigured("queue");
+    public Uri QueueEndpoint { get; }
 
-    public Uri BlobEndpoint => _blobEndpoint ?? throw NotConfigured("blob");
+    public Uri BlobEndpoint { get; }
 
     /// <summary>True for the local emulator: <c>UseDevelopmentStorage=true</c>, or devstoreaccount1 on loopback (Azurite).</summary>
     public bool IsDevelopmentStorage { get; }
@@ -184,8 +181,8 @@ public sealed class StorageConnection
     public override string ToString()
     {
         var auth = _sharedKey is not null ? "SharedKey" : _sharedAccessSignature is not null ? "SharedAccessSignature" : "TokenCredential";
-        return $"StorageConnection {{ Account = {AccountName}, Auth = {auth}, Table = {_tableEndpoint}, " +
-            $"Queue = {_queueEndpoint}, Blob = {_blobEndpoint} }}";
+        return $"StorageConnection {{ Account = {AccountName}, Auth = {auth}, Table = {TableEndpoint}, " +
+            $"Queue = {QueueEndpoint}, Blob = {BlobEndpoint} }}";
     }
 
     private StoragePipeline CreatePipeline(
@@ -309,7 +306,4 @@ public sealed class StorageConnection
             throw new FormatException("The storage connection string's AccountKey is not valid Base64.");
         }
     }
-
-    private static InvalidOperationException NotConfigured(string service) =>
-        new($"This storage connection has no {service} endpoint: set '<name>__{service}ServiceUri' or '<name>__accountName'.");
 }

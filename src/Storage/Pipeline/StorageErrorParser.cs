@@ -40,7 +40,8 @@ internal sealed class StorageErrorParser : RequestFailedDetailsParser
         string text;
         try
         {
-            text = response.Content.ToString().Trim();
+            // Azure starts its XML with a byte order mark, which string trimming keeps.
+            text = response.Content.ToString().Trim().TrimStart('\uFEFF');
         }
         catch (InvalidOperationException)
         {

@@ -1,24 +1,20 @@
 using System.Globalization;
 using Azure;
-using Azure.Core;
 
 namespace Vigil.Storage.Pipeline;
 
-/// <summary>A <see cref="NullableResponse{T}"/> that may hold no value (a missing entity or blob).</summary>
-internal sealed class OptionalResponse<T>(Response response, bool hasValue, T? value) : NullableResponse<T>
+/// <summary>A <see cref="NullableResponse{T}"/> without a value: the entity or blob does not exist.</summary>
+internal sealed class NoValueResponse<T>(Response response) : NullableResponse<T>
 {
-    public static NullableResponse<T> None(Response response) => new OptionalResponse<T>(response, false, default);
+    public override bool HasValue => false;
 
-    public override bool HasValue => hasValue;
-
-    public override T Value => hasValue
-        ? value!
-        : throw new InvalidOperationException("The response has no value: the resource does not exist.");
+    public override T Value =>
+        throw new InvalidOperationException($"The response has no value: the resource does not exist (status {response.Status}).");
 
     public override Response GetRawResponse() => response;
 }
 
-/// <summary>Header helpers shared by the three services.</summary>
+/// <summary>Header helpers shared by the services.</summary>
 internal static class StorageHeaders
 {
     public static string Required(Response response, string name) =>
@@ -28,5 +24,4 @@ internal static class StorageHeaders
 
     public static DateTimeOffset ParseHttpDate(string value) =>
         DateTimeOffset.ParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
 }

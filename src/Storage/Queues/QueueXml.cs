@@ -35,10 +35,15 @@ internal static class QueueXml
 
     public static IReadOnlyList<XElement> Messages(Response response)
     {
-        var text = response.Content.ToString();
-        return text.Length == 0
-            ? []
-            : XDocument.Parse(text).Root?.Elements("QueueMessage").ToList() ?? [];
+        var content = response.Content;
+        if (content.ToMemory().IsEmpty)
+        {
+            return [];
+        }
+
+        // Load from bytes, not a string: the service starts its XML with a UTF-8 byte order mark.
+        using var stream = content.ToStream();
+        return XDocument.Load(stream).Root?.Elements("QueueMessage").ToList() ?? [];
     }
 
     public static SendReceipt SendReceipt(XElement sent) => new(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
@@ -12,8 +13,6 @@ namespace Vigil.Storage.Tables;
 public sealed class TableClient
 {
     internal const string JsonMediaType = "application/json;odata=minimalmetadata";
-
-    private static readonly RequestMethod Patch = RequestMethod.Patch;
 
     private readonly StoragePipeline _pipeline;
 
@@ -87,7 +86,7 @@ public sealed class TableClient
         var response = await SendAsync(message, ct, 404);
         if (response.Status == 404)
         {
-            return OptionalResponse<TableEntity>.None(response);
+            return new NoValueResponse<TableEntity>(response);
         }
 
         using var json = JsonDocument.Parse(response.Content);
@@ -171,7 +170,7 @@ public sealed class TableClient
         if (top is { } pageSize)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize, nameof(top));
-            uri.AppendQuery("$top", Math.Min(pageSize, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            uri.AppendQuery("$top", Math.Min(pageSize, 1000).ToString(CultureInfo.InvariantCulture));
         }
 
         AppendSelect(message, select);
@@ -205,7 +204,7 @@ public sealed class TableClient
     private async Task<Response> WriteEntityAsync(TableEntity entity, string? ifMatch, TableUpdateMode mode, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var method = mode == TableUpdateMode.Merge ? Patch : RequestMethod.Put;
+        var method = mode == TableUpdateMode.Merge ? RequestMethod.Patch : RequestMethod.Put;
         using var message = CreateMessage(method, EntityPath(Name, entity.PartitionKey, entity.RowKey));
         if (ifMatch is not null)
         {

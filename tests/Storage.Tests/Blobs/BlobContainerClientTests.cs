@@ -8,17 +8,10 @@ namespace Vigil.Storage.Tests.Blobs;
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobContainerClientTests(AzuriteFixture azurite)
 {
-    private async Task<BlobContainerClient> NewContainerAsync()
-    {
-        var container = azurite.StorageConnection.CreateBlobServiceClient().GetBlobContainerClient(azurite.UniqueName("c"));
-        await container.CreateIfNotExistsAsync();
-        return container;
-    }
-
     [Fact]
     public async Task UploadAsync_ThenDownload_RoundTripsBytes()
     {
-        var container = await NewContainerAsync();
+        var container = await azurite.CreateContainerAsync();
         var bytes = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 31)).ToArray();
         const string name = "state/rules v1/ünï & co.bin";
 
@@ -33,7 +26,7 @@ public sealed class BlobContainerClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task UploadAsync_EmptyContent_DownloadsEmpty()
     {
-        var container = await NewContainerAsync();
+        var container = await azurite.CreateContainerAsync();
 
         await container.UploadAsync("empty", BinaryData.Empty, overwrite: true);
 
@@ -43,7 +36,7 @@ public sealed class BlobContainerClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task UploadAsync_ExistingWithoutOverwrite_Throws409AndWithOverwriteReplaces()
     {
-        var container = await NewContainerAsync();
+        var container = await azurite.CreateContainerAsync();
         await container.UploadAsync("b", BinaryData.FromString("one"), overwrite: false);
 
         var error = await Assert.ThrowsAsync<RequestFailedException>(
@@ -58,7 +51,7 @@ public sealed class BlobContainerClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task DownloadIfExistsAsync_MissingBlob_HasNoValue()
     {
-        var container = await NewContainerAsync();
+        var container = await azurite.CreateContainerAsync();
 
         var result = await container.DownloadIfExistsAsync("nothing-here");
 
@@ -79,7 +72,7 @@ public sealed class BlobContainerClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteIfExistsAsync_ExistingThenMissing_ReportsWhetherItExisted()
     {
-        var container = await NewContainerAsync();
+        var container = await azurite.CreateContainerAsync();
         await container.UploadAsync("d", BinaryData.FromString("x"), overwrite: false);
 
         var first = await container.DeleteIfExistsAsync("d");

@@ -10,17 +10,10 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan ShortVisibility = TimeSpan.FromSeconds(1);
 
-    private async Task<QueueClient> NewQueueAsync()
-    {
-        var queue = azurite.StorageConnection.CreateQueueServiceClient().GetQueueClient(azurite.UniqueName("q"));
-        await queue.CreateIfNotExistsAsync();
-        return queue;
-    }
-
     [Fact]
     public async Task SendMessageAsync_ThenReceive_ReturnsTextVerbatimWithReceipt()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         const string text = "{\"alert\":\"disk <90%> & 'rising'\",\"note\":\"ünï ✓\"}\r\nsecond line\n\tthird";
 
         var sent = await queue.SendMessageAsync(text);
@@ -40,7 +33,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task SendMessageAsync_TimeToLive_SetsExpiry()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
 
         var sent = await queue.SendMessageAsync("short-lived", timeToLive: TimeSpan.FromMinutes(10));
 
@@ -50,7 +43,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task SendMessageAsync_VisibilityTimeout_DelaysDelivery()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
 
         var sent = await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(2));
         var early = await queue.ReceiveMessagesAsync(1, ShortVisibility);
@@ -65,7 +58,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReceiveMessagesAsync_AfterVisibilityTimeout_RedeliversWithHigherDequeueCount()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("retry me");
 
         var first = await queue.ReceiveMessagesAsync(1, ShortVisibility);
@@ -84,7 +77,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReceiveMessagesAsync_MaxMessages_ReceivesAtMostThatMany()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         for (var i = 0; i < 5; i++)
         {
             await queue.SendMessageAsync($"m{i}");
@@ -100,7 +93,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReceiveMessagesAsync_EmptyQueue_ReturnsNoMessages()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
 
         var received = await queue.ReceiveMessagesAsync(32, ShortVisibility);
 
@@ -120,7 +113,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task PeekMessagesAsync_LeavesMessagesVisibleAndUncounted()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("look");
 
         var peeked = await queue.PeekMessagesAsync(32);
@@ -136,7 +129,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateMessageAsync_NewTextAndZeroVisibility_RedeliversUpdatedText()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("v1");
         var received = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value);
 
@@ -151,7 +144,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateMessageAsync_NullText_ExtendsVisibilityAndKeepsText()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("keep");
         var received = Assert.Single((await queue.ReceiveMessagesAsync(1, ShortVisibility)).Value);
 
@@ -170,7 +163,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteMessageAsync_ReceivedMessage_RemovesItAndRepeatIsNotAnError()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("done");
         var received = Assert.Single((await queue.ReceiveMessagesAsync(1, ShortVisibility)).Value);
 
@@ -187,7 +180,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetApproximateMessageCountAsync_AfterSendsAndClear_CountsMessages()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
         for (var i = 0; i < 3; i++)
         {
             await queue.SendMessageAsync($"m{i}");
@@ -216,7 +209,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteIfExistsAsync_ExistingThenMissing_ReportsWhetherItExisted()
     {
-        var queue = await NewQueueAsync();
+        var queue = await azurite.CreateQueueAsync();
 
         var first = await queue.DeleteIfExistsAsync();
         var second = await queue.DeleteIfExistsAsync();

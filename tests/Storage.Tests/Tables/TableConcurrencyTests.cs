@@ -12,8 +12,7 @@ public sealed class TableConcurrencyTests(AzuriteFixture azurite)
     {
         const int writers = 8;
         const int incrementsEach = 25;
-        var table = azurite.StorageConnection.CreateTableServiceClient().GetTableClient(azurite.UniqueName());
-        await table.CreateIfNotExistsAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("counters", "c") { ["Count"] = 0L });
         var conflicts = 0;
 

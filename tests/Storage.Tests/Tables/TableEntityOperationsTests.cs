@@ -10,17 +10,10 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
 {
     private const string AwkwardKey = "o'brien & co %20+ ünï ✓ (x) \"q\"";
 
-    private async Task<TableClient> NewTableAsync()
-    {
-        var table = azurite.StorageConnection.CreateTableServiceClient().GetTableClient(azurite.UniqueName());
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
-
     [Fact]
     public async Task AddEntityAsync_EveryPropertyType_RoundTripsTyped()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var when = new DateTimeOffset(2024, 2, 29, 13, 14, 15, TimeSpan.Zero).AddTicks(1234567);
         var id = Guid.NewGuid();
         var entity = new TableEntity("p", "r")
@@ -80,7 +73,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetEntityIfExistsAsync_MissingEntity_HasNoValue()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var result = await table.GetEntityIfExistsAsync("p", "nope");
 
@@ -102,7 +95,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetEntityIfExistsAsync_WithSelect_ReturnsOnlySelectedProperties()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r") { ["A"] = 1, ["B"] = "two", ["C"] = 3.5 });
 
         var result = await table.GetEntityIfExistsAsync("p", "r", ["A", "C"]);
@@ -115,7 +108,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task AddEntityAsync_ExistingEntity_ThrowsConflict409()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r"));
 
         var error = await Assert.ThrowsAsync<TableConflictException>(() => table.AddEntityAsync(new TableEntity("p", "r")));
@@ -139,7 +132,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_CurrentETag_UpdatesAndReturnsNewETag()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var added = await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
 
         var updated = await table.UpdateEntityAsync(new TableEntity("p", "r") { ["N"] = 2 }, added.Headers.ETag!.Value);
@@ -153,7 +146,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_StaleETag_ThrowsConflict412()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var first = await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
         await table.UpdateEntityAsync(new TableEntity("p", "r") { ["N"] = 2 }, first.Headers.ETag!.Value);
 
@@ -168,7 +161,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_ETagAll_UpdatesUnconditionally()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
 
         await table.UpdateEntityAsync(new TableEntity("p", "r") { ["N"] = 5 }, ETag.All, TableUpdateMode.Replace);
@@ -179,7 +172,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_MissingEntity_Throws404NotConflict()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var error = await Assert.ThrowsAsync<RequestFailedException>(
             () => table.UpdateEntityAsync(new TableEntity("p", "nope"), ETag.All));
@@ -192,7 +185,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_DefaultETag_ThrowsArgumentException()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         await Assert.ThrowsAsync<ArgumentException>(() => table.UpdateEntityAsync(new TableEntity("p", "r"), default));
     }
@@ -200,7 +193,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpdateEntityAsync_Merge_KeepsOtherPropertiesWhileReplaceDropsThem()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "merge") { ["A"] = 1, ["B"] = 2 });
         await table.AddEntityAsync(new TableEntity("p", "replace") { ["A"] = 1, ["B"] = 2 });
 
@@ -217,7 +210,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpsertEntityAsync_Merge_KeepsOtherProperties()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r") { ["A"] = 1, ["B"] = "keep" });
 
         await table.UpsertEntityAsync(new TableEntity("p", "r") { ["A"] = 2, ["C"] = true });
@@ -231,7 +224,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UpsertEntityAsync_Replace_DropsOtherProperties()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r") { ["A"] = 1, ["B"] = "gone" });
 
         await table.UpsertEntityAsync(new TableEntity("p", "r") { ["A"] = 2 }, TableUpdateMode.Replace);
@@ -246,7 +239,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [InlineData(TableUpdateMode.Replace)]
     public async Task UpsertEntityAsync_MissingEntity_Inserts(TableUpdateMode mode)
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         await table.UpsertEntityAsync(new TableEntity("p", "new") { ["A"] = 7 }, mode);
 
@@ -256,7 +249,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteEntityAsync_ExistingEntity_RemovesIt()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r"));
 
         var response = await table.DeleteEntityAsync("p", "r");
@@ -268,7 +261,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteEntityAsync_MissingEntity_IsNotAnError()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var response = await table.DeleteEntityAsync("p", "never");
 
@@ -278,7 +271,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteEntityAsync_StaleETag_ThrowsConflict412()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var first = await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
         await table.UpsertEntityAsync(new TableEntity("p", "r") { ["N"] = 2 });
 
@@ -291,7 +284,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeleteEntityAsync_CurrentETag_Deletes()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "r"));
         var current = (await table.GetEntityIfExistsAsync("p", "r")).Value!;
 
@@ -303,7 +296,7 @@ public sealed class TableEntityOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task EntityOperations_KeysWithQuotesSpacesAndUnicode_Work()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         await table.AddEntityAsync(new TableEntity(AwkwardKey, AwkwardKey) { ["N"] = 1 });
         var read = await table.GetEntityIfExistsAsync(AwkwardKey, AwkwardKey);

@@ -7,13 +7,6 @@ namespace Vigil.Storage.Tests.Tables;
 [Collection(AzuriteCollection.Name)]
 public sealed class TableQueryTests(AzuriteFixture azurite)
 {
-    private async Task<TableClient> NewTableAsync()
-    {
-        var table = azurite.StorageConnection.CreateTableServiceClient().GetTableClient(azurite.UniqueName());
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
-
     private static async Task InsertAsync(TableClient table, string partitionKey, int count, Func<int, TableEntity>? build = null)
     {
         // Transactions of 100 keep 2,500 inserts quick.
@@ -28,7 +21,7 @@ public sealed class TableQueryTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_FilterSelectAndTop_ReturnsMatchingProjectedPages()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await InsertAsync(table, "a", 10, i => new TableEntity("a", $"{i:D2}") { ["Index"] = i, ["Label"] = $"label {i}", ["Extra"] = true });
         await InsertAsync(table, "b", 5);
 
@@ -49,7 +42,7 @@ public sealed class TableQueryTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_NoFilter_ReturnsEveryEntity()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await InsertAsync(table, "a", 3);
         await InsertAsync(table, "b", 4);
 
@@ -66,7 +59,7 @@ public sealed class TableQueryTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_2500EntitiesWithMaxPerPage1000_FollowsContinuationAcrossPages()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await InsertAsync(table, "p1", 1300);
         await InsertAsync(table, "p2", 1200);
 
@@ -90,7 +83,7 @@ public sealed class TableQueryTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_ResumeFromContinuationToken_ReturnsTheNextPage()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await InsertAsync(table, "p", 30);
 
         string? token = null;
@@ -117,7 +110,7 @@ public sealed class TableQueryTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_FilterWithEveryLiteralType_MatchesOnlyTheTarget()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var when = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
         var id = Guid.NewGuid();
         await table.AddEntityAsync(new TableEntity("p", "target")

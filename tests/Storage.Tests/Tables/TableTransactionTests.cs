@@ -8,13 +8,6 @@ namespace Vigil.Storage.Tests.Tables;
 [Collection(AzuriteCollection.Name)]
 public sealed class TableTransactionTests(AzuriteFixture azurite)
 {
-    private async Task<TableClient> NewTableAsync()
-    {
-        var table = azurite.StorageConnection.CreateTableServiceClient().GetTableClient(azurite.UniqueName());
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
-
     private static async Task<List<TableEntity>> AllAsync(TableClient table)
     {
         var all = new List<TableEntity>();
@@ -29,7 +22,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_EveryActionType_AppliesAllAndReturnsOneResponseEach()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         foreach (var key in new[] { "merge", "replace", "upsertmerge", "upsertreplace", "delete" })
         {
             await table.AddEntityAsync(new TableEntity("p", key) { ["A"] = 1, ["B"] = "old" });
@@ -67,7 +60,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_ActionFails_ReportsItsIndexAndAppliesNothing()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "exists"));
 
         var error = await Assert.ThrowsAsync<TableTransactionFailedException>(() => table.SubmitTransactionAsync(
@@ -89,7 +82,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_StaleETag_Fails412AtThatAction()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         var added = await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
         await table.UpsertEntityAsync(new TableEntity("p", "r") { ["N"] = 2 });
 
@@ -109,7 +102,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_100Actions_Succeeds()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var response = await table.SubmitTransactionAsync(Enumerable.Range(0, 100)
             .Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"{i:D3}"))));
@@ -121,7 +114,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_101Actions_RejectedBeforeSending()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitTransactionAsync(Enumerable.Range(0, 101)
             .Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"{i:D3}")))));
@@ -133,7 +126,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_NoActions_RejectedBeforeSending()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitTransactionAsync([]));
     }
@@ -142,7 +135,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     public async Task SubmitTransactionAsync_MixedPartitions_RejectedBeforeSending()
     {
         // Azurite would accept this batch; the real service would not, so the client must refuse it.
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitTransactionAsync(
         [
@@ -157,7 +150,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_DuplicateRowKey_RejectedBeforeSending()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitTransactionAsync(
         [
@@ -174,7 +167,7 @@ public sealed class TableTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task SubmitTransactionAsync_AwkwardKeys_Work()
     {
-        var table = await NewTableAsync();
+        var table = await azurite.CreateTableAsync();
         const string partition = "it's a (partition) ü";
 
         await table.SubmitTransactionAsync(
