@@ -36,7 +36,11 @@ internal static class AzuriteInstaller
     public static async Task EnsureInstalledAsync(AzuriteLaunchOptions options, CancellationToken ct)
     {
         var directory = Path.GetFullPath(options.InstallDirectory);
-        if (IsInstalled(directory))
+
+        // Without the lock, trust only the marker written after a complete install: while another process's npm
+        // is still extracting, the executable and package.json can exist before the rest of the packages do.
+        var marker = Path.Combine(directory, $".installed-{AzuriteLauncher.Version}");
+        if (File.Exists(marker) && IsInstalled(directory))
         {
             return;
         }
@@ -45,7 +49,9 @@ internal static class AzuriteInstaller
         await using var installLock = await AcquireLockAsync(Path.Combine(directory, ".install.lock"), options, ct);
         if (IsInstalled(directory))
         {
-            return; // another process installed it while we waited
+            // Installed by another process while we waited, or by hand with npm.
+            await File.WriteAllTextAsync(marker, AzuriteLauncher.Version, ct);
+            return;
         }
 
         options.Log?.Invoke($"Installing Azurite {AzuriteLauncher.Version} into {directory} (npm, about 40 s)...");
@@ -56,6 +62,8 @@ internal static class AzuriteInstaller
                 $"npm finished but {ExecutablePath(directory)} (Azurite {AzuriteLauncher.Version}) is missing. " +
                 $"Delete {directory} and try again, or start Azurite yourself on ports 10000-10002.");
         }
+
+        await File.WriteAllTextAsync(marker, AzuriteLauncher.Version, ct);
     }
 
     // FileShare.None is an exclusive lock across processes (flock on Unix). The file stays: deleting it
