@@ -97,7 +97,7 @@ public sealed class SecretLeakTests
     }
 
     [Fact]
-    public async Task TableTransactionFailedException_OmitsKey()
+    public async Task TableTransactionFailedException_ServiceConflict_OmitsKey()
     {
         var body = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", "table-batch-response-conflict.txt"));
         var transport = new FakeTransport((_, _) => FakeTransport.Respond(HttpStatusCode.Accepted, body,

@@ -84,7 +84,7 @@ public sealed class BearerTokenTests
     }
 
     [Fact]
-    public async Task QueryAsync_BearerTokenFailure_IsNotRetriedForever()
+    public async Task AddEntityAsync_BearerToken403_ThrowsWithoutRetryOrLeakingToken()
     {
         var transport = new FakeTransport((_, _) => FakeTransport.Respond(HttpStatusCode.Forbidden,
             "{\"odata.error\":{\"code\":\"AuthorizationPermissionMismatch\",\"message\":{\"lang\":\"en-US\",\"value\":\"No permission.\"}}}"));

@@ -111,7 +111,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task PeekMessagesAsync_LeavesMessagesVisibleAndUncounted()
+    public async Task PeekMessagesAsync_VisibleMessage_LeavesItVisibleAndUncounted()
     {
         var queue = await azurite.CreateQueueAsync();
         await queue.SendMessageAsync("look");

@@ -15,7 +15,7 @@ public sealed class TableEntityTests
     }
 
     [Fact]
-    public void Keys_AreStoredAsProperties()
+    public void PartitionKeyAndRowKey_Set_AreStoredAsProperties()
     {
         var entity = new TableEntity { PartitionKey = "p", RowKey = "r" };
 
