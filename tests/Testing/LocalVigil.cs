@@ -45,7 +45,7 @@ public sealed class LocalVigil : IAsyncDisposable
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? key = null)
     {
-        var request = new HttpRequestMessage(method, new Uri(Client.BaseAddress!, path.TrimStart('/')));
+        var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (key is not null)
         {
             request.Headers.Add("x-functions-key", key);
