@@ -25,13 +25,13 @@ public sealed class ProbeExecutorTests : IClassFixture<TestTargetsFixture>
         return Assert.Single(result.Config!.Probes);
     }
 
-    public static ProbeRunner Runner(IHostResolver? resolver = null, IDictionary<string, string?>? settings = null)
+    public static ProbeRunner Runner(IHostResolver? resolver = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var connector = new GuardedConnector(resolver ?? new SystemHostResolver());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         return new ProbeRunner(
             [new HttpProbeExecutor(connector), new TcpProbeExecutor(connector), new DnsProbeExecutor(connector), new TlsProbeExecutor(connector)],
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             new SettingsReader(configuration),
             NullLogger<ProbeRunner>.Instance);
     }
