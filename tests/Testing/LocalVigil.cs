@@ -36,6 +36,7 @@ public sealed class LocalVigil : IAsyncDisposable
             Output = output is null ? null : output.WriteLine,
         };
         options.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = Never;
+        options.SettingOverrides["VIGIL_PROBES_SCHEDULE"] = Never;
         configure?.Invoke(options);
         return new LocalVigil(await DevHostApp.StartAsync(options, CancellationToken.None));
     }

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Testing;
+
+namespace Vigil.EndToEnd.Tests;
+
+/// <summary>
+/// Probes, heartbeats and the status view through DevHost (the real handler process) on Azurite: a Kestrel target
+/// the test switches down and up, the RunProbes timer run by hand, status rules through the real evaluator.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ProbesEndToEndTests : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite;
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private WebApplication _target = null!;
+    private LocalVigil _vigil = null!;
+    private volatile int _status = 200;
+    private int _port;
+
+    public ProbesEndToEndTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _target = builder.Build();
+        _target.MapGet("/health", () => Results.Text("""{"status":"ok"}""", "application/json", statusCode: _status));
+        await _target.StartAsync();
+        _port = new Uri(_target.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        _vigil = await LocalVigil.StartAsync(_azurite, options => options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = LocalVigil.Never);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _vigil.DisposeAsync();
+        await _target.DisposeAsync();
+    }
+
+    private string Api => "api-" + _suffix;
+
+    private string ApiDown => "ApiDown" + _suffix;
+
+    private async Task ApplyAsync(string document)
+    {
+        using var request = LocalVigil.Request(HttpMethod.Put, "api/config", _vigil.Host.MasterKey);
+        request.Content = new StringContent(document, Encoding.UTF8, "application/yaml");
+        using var response = await _vigil.Client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task RunProbesAsync() => Assert.Null(await _vigil.Host.RunTimerAsync("RunProbes", CancellationToken.None));
+
+    private async Task<string?> AlertStateAsync(string rule)
+    {
+        using var alerts = await _vigil.GetJsonAsync($"api/alerts?rule={rule}", _vigil.Host.FunctionKey);
+        return alerts.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("state").GetString()).SingleOrDefault();
+    }
+
+    private async Task<(HttpStatusCode Code, JsonDocument Body)> StatusAsync()
+    {
+        using var request = LocalVigil.Request(HttpMethod.Get, "api/status", _vigil.Host.FunctionKey);
+        using var response = await _vigil.Client.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    private static JsonElement Named(JsonDocument status, string section, string name) =>
+        status.RootElement.GetProperty(section).EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public async Task TargetDown_ApiDownFiresAfterFailureThresholdAndResolvesAfterSuccessThreshold()
+    {
+        await ApplyAsync($$"""
+            probes:
+              - name: {{Api}}
+                http: { url: "http://127.0.0.1:{{_port}}/health", expectStatus: [200] }
+                every: 10s
+                timeout: 2s
+                failureThreshold: 2
+                successThreshold: 2
+            rules:
+              - name: {{ApiDown}}
+                status: { probe: {{Api}} }
+                severity: critical
+            """);
+
+        await RunProbesAsync();
+        var (healthyCode, healthy) = await StatusAsync();
+        Assert.Equal(HttpStatusCode.OK, healthyCode);
+        Assert.Equal("healthy", Named(healthy, "probes", Api).GetProperty("status").GetString());
+
+        _status = 503;
+        await RunProbesAsync();
+        Assert.NotEqual("firing", await AlertStateAsync(ApiDown)); // one failure pages nobody
+        var (_, blip) = await StatusAsync();
+        Assert.Equal("healthy", Named(blip, "probes", Api).GetProperty("status").GetString());
+        Assert.Equal("HTTP 503, expected 200", Named(blip, "probes", Api).GetProperty("lastError").GetProperty("reason").GetString());
+
+        await RunProbesAsync();
+        Assert.Equal("firing", await AlertStateAsync(ApiDown));
+        var (downCode, down) = await StatusAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, downCode);
+        Assert.Equal("unhealthy", down.RootElement.GetProperty("status").GetString());
+        var probe = Named(down, "probes", Api);
+        Assert.Equal("unhealthy", probe.GetProperty("status").GetString());
+        Assert.Equal(503, probe.GetProperty("lastRun").GetProperty("httpStatus").GetInt32());
+        Assert.Equal(probe.GetProperty("lastRun").GetProperty("at").GetDateTimeOffset(), probe.GetProperty("since").GetDateTimeOffset());
+
+        _status = 200;
+        await RunProbesAsync();
+        Assert.Equal("firing", await AlertStateAsync(ApiDown)); // one success is not a recovery yet
+        await RunProbesAsync();
+        Assert.Equal("resolved", await AlertStateAsync(ApiDown));
+        var (upCode, up) = await StatusAsync();
+        Assert.Equal("healthy", Named(up, "probes", Api).GetProperty("status").GetString());
+        Assert.NotEqual(HttpStatusCode.ServiceUnavailable, upCode);
+    }
+
+    [Fact]
+    public async Task Status_ListsTheAppsOwnComponents()
+    {
+        await ApplyAsync("rules: []\n");
+
+        await RunProbesAsync();
+        var (_, status) = await StatusAsync();
+
+        var storage = Named(status, "components", "storage");
+        Assert.Equal("healthy", storage.GetProperty("status").GetString());
+        Assert.True(storage.GetProperty("since").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+        Assert.True(status.RootElement.GetProperty("counts").GetProperty("healthy").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task Status_NeedsAFunctionKey()
+    {
+        using var response = await _vigil.Client.GetAsync("api/status");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Probe_ToCloudMetadata_IsRefusedAndSaysHowToAllowIt()
+    {
+        await ApplyAsync($$"""
+            probes:
+              - name: {{Api}}
+                http: { url: "http://169.254.169.254/latest/meta-data/" }
+            """);
+
+        await RunProbesAsync();
+
+        var (_, status) = await StatusAsync();
+        var probe = Named(status, "probes", Api);
+        Assert.Equal("unhealthy", probe.GetProperty("status").GetString());
+        Assert.Equal("refused: 169.254.169.254 is a cloud metadata address, refused unless the probe sets allowLinkLocal: true", probe.GetProperty("lastRun").GetProperty("error").GetString());
+    }
+}
