@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vigil.DevHost;
+using Vigil.Domain.Configuration;
+using Vigil.Domain.Health;
+using Vigil.Functions.Configuration;
+using Vigil.Functions.Probes.Execution;
+using Vigil.Functions.Probes.Network;
+
+namespace Vigil.ProbeBench;
+
+/// <summary>
+/// How long one RunProbes tick takes for N HTTP probes against local targets (Kestrel on loopback, in this process).
+/// <c>runner</c>: the probe runner alone (network, checks, concurrency). <c>devhost</c>: whole ticks of the real
+/// RunProbes function in the handler process under DevHost on Azurite: configuration read, due-probe selection,
+/// the runs, recording every result in Table Storage, metrics and alert outputs. Usage:
+/// <c>dotnet run -c Release --project bench/Vigil.ProbeBench -- [--probes 1000] [--ticks 5] [--targets 4] [--mode both|runner|devhost]</c>
+/// </summary>
+public static partial class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var probes = Option(args, "--probes", 1000);
+        var ticks = Option(args, "--ticks", 5);
+        var targetCount = Option(args, "--targets", 4);
+        var mode = args.SkipWhile(a => a != "--mode").Skip(1).FirstOrDefault() ?? "both";
+
+        await using var targets = await Targets.StartAsync(targetCount);
+        var document = Document(probes, targets.Ports);
+        Console.WriteLine($"{probes} HTTP probes over {targetCount} local targets; {Environment.ProcessorCount} cores; {RuntimeInfo()}");
+
+        if (mode is "both" or "runner")
+        {
+            await RunnerAsync(document, ticks);
+        }
+
+        if (mode is "both" or "devhost")
+        {
+            await DevHostAsync(document, ticks);
+        }
+
+        Console.WriteLine($"Target requests served: {targets.Served}");
+        return 0;
+    }
+
+    private static async Task RunnerAsync(string document, int ticks)
+    {
+        var config = ConfigReader.Load(document).Config ?? throw new InvalidOperationException("the generated document is invalid");
+        var connector = new GuardedConnector(new SystemHostResolver());
+        var settings = new SettingsReader(new ConfigurationBuilder().Build());
+        var runner = new ProbeRunner(
+            [new HttpProbeExecutor(connector), new TcpProbeExecutor(connector), new DnsProbeExecutor(connector), new TlsProbeExecutor(connector)],
+            TimeProvider.System,
+            settings,
+            NullLogger<ProbeRunner>.Instance);
+        await runner.RunAsync(config.Probes, CancellationToken.None); // warm-up: JIT, thread pool
+        var times = new List<double>();
+        for (var i = 0; i < ticks; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var results = await runner.RunAsync(config.Probes, CancellationToken.None);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            var failed = results.Count(r => r.Status != HealthStatus.Healthy);
+            if (failed > 0)
+            {
+                Console.WriteLine($"  warning: {failed} probes not healthy, first: {results.First(r => r.Status != HealthStatus.Healthy).Error}");
+            }
+        }
+
+        Report("runner only (1 tick = every probe once)", times);
+    }
+
+    private static async Task DevHostAsync(string document, int ticks)
+    {
+        var tickLines = new List<double>();
+        var options = new DevHostOptions
+        {
+            HttpPort = 0,
+            ConfigFile = "none",
+            Output = line =>
+            {
+                var match = TickLine().Match(line);
+                if (match.Success)
+                {
+                    lock (tickLines)
+                    {
+                        tickLines.Add(double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture));
+                    }
+                }
+                else if (line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("fail:", StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine(line.Length > 400 ? line[..400] : line);
+                }
+            },
+        };
+        foreach (var timer in new[] { "VIGIL_PROBES_SCHEDULE", "VIGIL_HEARTBEAT_SCHEDULE", "VIGIL_ALERT_SWEEP_SCHEDULE", "VIGIL_METRICS_RETENTION_SCHEDULE" })
+        {
+            options.SettingOverrides[timer] = "0 0 0 1 1 *";
+        }
+
+        Console.WriteLine("Starting DevHost (Azurite, handler)...");
+        await using var host = await DevHostApp.StartAsync(options, CancellationToken.None);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "api/config") { Content = new StringContent(document, Encoding.UTF8, "application/yaml") })
+        {
+            put.Headers.Add("x-functions-key", host.MasterKey);
+            using var response = await client.SendAsync(put);
+            Console.WriteLine($"PUT /api/config: {(int)response.StatusCode}");
+            response.EnsureSuccessStatusCode();
+        }
+
+        await host.RunTimerAsync("RunProbes", CancellationToken.None); // warm-up: JIT, tables, first rows
+        var outer = new List<double>();
+        for (var i = 0; i < ticks; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var failure = await host.RunTimerAsync("RunProbes", CancellationToken.None);
+            outer.Add(watch.Elapsed.TotalMilliseconds);
+            if (failure is not null)
+            {
+                Console.WriteLine($"  tick failed: {failure}");
+            }
+        }
+
+        using var status = new HttpRequestMessage(HttpMethod.Get, "api/status");
+        status.Headers.Add("x-functions-key", host.FunctionKey);
+        using (var response = await client.SendAsync(status))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Console.WriteLine($"GET /api/status: {(int)response.StatusCode}, {Regex.Count(body, "\"status\":\"healthy\"")} healthy entries");
+        }
+
+        Report("RunProbes tick through DevHost (invocation + output writing)", outer);
+        lock (tickLines)
+        {
+            Report("RunProbes tick inside the handler (its own log line)", tickLines.Skip(1).ToList());
+        }
+    }
+
+    private static string Document(int probes, IReadOnlyList<int> ports)
+    {
+        var text = new StringBuilder("probes:\n");
+        for (var i = 0; i < probes; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  - name: bench-{i:D4}\n")
+                .Append(CultureInfo.InvariantCulture, $"    http: {{ url: \"http://127.0.0.1:{ports[i % ports.Count]}/health/{i}\", expectStatus: [200], bodyContains: healthy, maxLatency: 2s }}\n")
+                .Append("    every: 10s\n    timeout: 5s\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Report(string what, List<double> millis)
+    {
+        if (millis.Count == 0)
+        {
+            Console.WriteLine($"{what}: no measurement");
+            return;
+        }
+
+        var sorted = millis.Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: median {sorted[sorted.Count / 2]:F0} ms, min {sorted[0]:F0} ms, max {sorted[^1]:F0} ms over {sorted.Count} ticks"));
+    }
+
+    private static string RuntimeInfo() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"Ran (?<ran>\d+) of (?<configured>\d+) probes: .* in (?<ms>[0-9.]+) ms")]
+    private static partial Regex TickLine();
+}
+
+/// <summary>Kestrel on loopback, a few ports, answering /health/{n} with a small JSON body.</summary>
+public sealed class Targets : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private long _served;
+
+    private Targets(WebApplication app, IReadOnlyList<int> ports)
+    {
+        _app = app;
+        Ports = ports;
+    }
+
+    public IReadOnlyList<int> Ports { get; }
+
+    public long Served => Interlocked.Read(ref _served);
+
+    public static async Task<Targets> StartAsync(int count)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+            }
+        });
+        var app = builder.Build();
+        Targets? self = null;
+        app.MapGet("/health/{n}", (int n) =>
+        {
+            Interlocked.Increment(ref self!._served);
+            return Results.Text("{\"status\":\"healthy\",\"n\":" + n.ToString(CultureInfo.InvariantCulture) + "}", "application/json");
+        });
+        await app.StartAsync();
+        var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
+        self = new Targets(app, ports);
+        return self;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
