@@ -126,6 +126,27 @@ public sealed class ProbesEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SampleConfiguration_ItsProbesAreHealthyUnderDevHost()
+    {
+        // The sample as DevHost applies it, pointed at this test's DevHost and Azurite ports instead of 7071 and 10002.
+        var sample = await File.ReadAllTextAsync(Path.Combine(RepoPaths.RepoRoot, "config", "vigil.sample.yaml"));
+        var document = sample
+            .Replace("127.0.0.1:7071", $"127.0.0.1:{_vigil.Host.BaseAddress.Port}", StringComparison.Ordinal)
+            .Replace("port: 10002", $"port: {_azurite.StorageConnection.TableEndpoint.Port}", StringComparison.Ordinal);
+        await ApplyAsync(document);
+
+        await RunProbesAsync();
+
+        var (_, status) = await StatusAsync();
+        var probes = status.RootElement.GetProperty("probes").EnumerateArray().ToList();
+        Assert.Equal(["vigil-health", "azurite-tables", "localhost-dns"], probes.Select(p => p.GetProperty("name").GetString()));
+        Assert.All(probes, p => Assert.True(p.GetProperty("status").GetString() == "healthy", p.ToString()));
+        var heartbeat = Named(status, "heartbeats", "nightly-export");
+        Assert.Equal("unknown", heartbeat.GetProperty("status").GetString()); // watched, waiting for its first beat
+        Assert.Equal("waiting for the first beat", heartbeat.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Status_ListsTheAppsOwnComponents()
     {
         await ApplyAsync("rules: []\n");

@@ -14,7 +14,7 @@ public sealed class ConfigReaderTests
         var result = ConfigReader.Load(File.ReadAllText(RepositoryPaths.Of("config", "vigil.sample.yaml")));
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
-        Assert.Equal(["HighErrorRate", "SlowResponses", "VigilUnhealthy", "PipelineStuck", "NightlyExportMissing"], result.Config!.Rules.Select(r => r.Name));
+        Assert.Equal(["HighErrorRate", "SlowResponses", "VigilUnhealthy", "NightlyExportMissed", "PipelineStuck", "NightlyExportMissing"], result.Config!.Rules.Select(r => r.Name));
     }
 
     [Fact]
