@@ -25,7 +25,7 @@ public sealed class ProbeExecutorTests : IClassFixture<TestTargetsFixture>
         return Assert.Single(result.Config!.Probes);
     }
 
-    public static ProbeRunner Runner(IHostResolver? resolver = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static ProbeRunner Runner(IHostResolver? resolver = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<ProbeRunner>? logger = null)
     {
         var connector = new GuardedConnector(resolver ?? new SystemHostResolver());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
@@ -33,7 +33,7 @@ public sealed class ProbeExecutorTests : IClassFixture<TestTargetsFixture>
             [new HttpProbeExecutor(connector), new TcpProbeExecutor(connector), new DnsProbeExecutor(connector), new TlsProbeExecutor(connector)],
             time ?? TimeProvider.System,
             new SettingsReader(configuration),
-            NullLogger<ProbeRunner>.Instance);
+            logger ?? NullLogger<ProbeRunner>.Instance);
     }
 
     private static Task<ProbeResult> RunAsync(string yaml, IHostResolver? resolver = null, IDictionary<string, string?>? settings = null) =>

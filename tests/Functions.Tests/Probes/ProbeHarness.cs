@@ -16,6 +16,7 @@ using Vigil.Functions.Configuration;
 using Vigil.Functions.Hosting;
 using Vigil.Functions.Metrics;
 using Vigil.Functions.Probes;
+using Vigil.Functions.Probes.Execution;
 using Vigil.Functions.Probes.Network;
 using Vigil.Functions.Probes.Recording;
 using Vigil.Functions.Probes.Status;
@@ -66,24 +67,27 @@ public sealed class ProbeHarness : IDisposable
 {
     private long _version;
 
-    public ProbeHarness(AzuriteFixture azurite, DateTimeOffset start, IHostResolver? resolver = null)
+    public ProbeHarness(AzuriteFixture azurite, DateTimeOffset start, IHostResolver? resolver = null, IDictionary<string, string?>? settings = null)
     {
         Clock = new ManualClock(start);
-        var settings = new SettingsReader(new ConfigurationBuilder().Build());
+        var reader = new SettingsReader(new ConfigurationBuilder().Build());
         Tables = new VigilTables(azurite.StorageConnection.CreateTableServiceClient());
         Store = new ProbeStatusStore(Tables);
         Timing = new ProbeTiming(TimeSpan.FromSeconds(10));
-        Config = new ConfigProvider(new ConfigStore(Tables), Clock, settings, NullLogger<ConfigProvider>.Instance);
+        Config = new ConfigProvider(new ConfigStore(Tables), Clock, reader, NullLogger<ConfigProvider>.Instance);
         Source = new ProbeStatusSource(Config, Store, Timing, Clock);
         Evaluator = new AlertEvaluator(new EmptySeries(), [Source, Components], new AlertStateStore(Tables), new AlertHistoryStore(Tables), NullLogger<AlertEvaluator>.Instance);
         Heartbeats = new HeartbeatRecorder(Store);
         Observer = new ComponentObserver([Source, Components], Store);
         Reporter = new StatusReporter(Config, Store, Observer, Timing, Clock);
-        var runner = ProbeExecutorTests.Runner(resolver, time: Clock);
-        Cycle = new ProbeCycle(Config, Store, runner, new ProbeRecorder(Store), Heartbeats, Observer, Evaluator, Timing, Clock, NullLogger<ProbeCycle>.Instance);
+        var runner = ProbeExecutorTests.Runner(resolver, settings, Clock, new CapturingLogger<ProbeRunner>(Logs));
+        Cycle = new ProbeCycle(Config, Store, runner, new ProbeRecorder(Store), Heartbeats, Observer, Evaluator, Timing, Clock, new CapturingLogger<ProbeCycle>(Logs));
     }
 
     public ManualClock Clock { get; }
+
+    /// <summary>Every line the cycle and the runner logged (formatted, with exception text).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
     public VigilTables Tables { get; }
 
@@ -131,4 +135,16 @@ public sealed class ProbeHarness : IDisposable
             : [];
 
     public void Dispose() => Config.Dispose();
+}
+
+/// <summary>Keeps formatted log lines (message and exception) for assertions.</summary>
+public sealed class CapturingLogger<T>(System.Collections.Concurrent.ConcurrentQueue<string> sink) : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        sink.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
 }
