@@ -101,3 +101,32 @@ public sealed class ProbeTrackerTests
         Assert.Equal(HealthStatus.Unknown, ProbeTracker.CurrentStatus(ProbeState.Initial, Start, stale));
     }
 }
+
+public sealed class ProbeSamplesTests
+{
+    [Fact]
+    public void Of_HttpsRun_GivesTheFourMetricsLabelledByProbe()
+    {
+        var probe = new Vigil.Domain.Probes.ProbeDefinition("api-health", new Vigil.Domain.Probes.TcpProbeTarget("h", 1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 1, 1);
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var result = new ProbeResult(at, TimeSpan.FromMilliseconds(250), HealthStatus.Degraded, "slow", 200, 20.5);
+
+        var samples = Vigil.Domain.Probes.Results.ProbeSamples.Of(probe, result).ToList();
+
+        Assert.Equal(
+            [("probe_success", 1d), ("probe_duration_seconds", 0.25), ("probe_http_status_code", 200d), ("probe_tls_cert_days_left", 20.5)],
+            samples.Select(s => (s.Metric, s.Value)));
+        Assert.All(samples, s => Assert.Equal("probe=\"api-health\", type=\"tcp\"", string.Join(", ", s.Labels.Select(l => $"{l.Name}=\"{l.Value}\""))));
+        Assert.All(samples, s => Assert.Equal(at.AddMilliseconds(250).ToUnixTimeMilliseconds(), s.TimestampMs));
+    }
+
+    [Fact]
+    public void Of_FailedRunWithoutAnswer_IsSuccessZeroAndDurationOnly()
+    {
+        var probe = new Vigil.Domain.Probes.ProbeDefinition("db", new Vigil.Domain.Probes.TcpProbeTarget("h", 1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 1, 1);
+
+        var samples = Vigil.Domain.Probes.Results.ProbeSamples.Of(probe, ProbeResult.Failed(DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(10), "timed out")).ToList();
+
+        Assert.Equal([("probe_success", 0d), ("probe_duration_seconds", 10d)], samples.Select(s => (s.Metric, s.Value)));
+    }
+}
