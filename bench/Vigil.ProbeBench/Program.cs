@@ -66,10 +66,10 @@ public static partial class Program
             var watch = Stopwatch.StartNew();
             var results = await runner.RunAsync(config.Probes, CancellationToken.None);
             times.Add(watch.Elapsed.TotalMilliseconds);
-            var failed = results.Count(r => r.Status != HealthStatus.Healthy);
+            var failed = results.Count(r => r?.Status != HealthStatus.Healthy);
             if (failed > 0)
             {
-                Console.WriteLine($"  warning: {failed} probes not healthy, first: {results.First(r => r.Status != HealthStatus.Healthy).Error}");
+                Console.WriteLine($"  warning: {failed} probes not healthy, first: {results.First(r => r?.Status != HealthStatus.Healthy)?.Error ?? "not started"}");
             }
         }
 

@@ -33,7 +33,8 @@ public sealed partial class ProbesSection : IConfigSection
     public static readonly TimeSpan MinEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxEvery = TimeSpan.FromDays(1);
     public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
-    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>A RunProbes tick starts probes for at most 2 minutes; with this, it ends within the host's 5-minute function timeout.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(1);
 
     /// <summary>Headers the HTTP client sets itself (framing and connection management): a probe may not set them.</summary>
     public static readonly IReadOnlySet<string> ReservedHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

@@ -65,14 +65,15 @@ public sealed partial class ProbeCycle
         var now = _time.GetUtcNow();
         var active = await _config.GetAsync(cancellationToken);
         var config = active.Config;
-        var components = _components.ObserveAsync(now, cancellationToken);
+        var components = ObserveComponentsAsync(now, cancellationToken);
 
         var stored = await _store.ListProbesAsync(cancellationToken);
         var due = config.Probes
             .Where(p => ProbeSchedule.IsDue(p.Name, p.Every, stored.TryGetValue(p.Name, out var row) ? row.State.LastScheduledAt : null, now, _timing.Tick))
             .ToList();
         var results = await _runner.RunAsync(due, cancellationToken);
-        var steps = await _recorder.RecordAsync(due, results, stored, now, cancellationToken);
+        var ran = due.Select((probe, i) => (probe, result: results[i])).Where(r => r.result is not null).ToList();
+        var steps = await _recorder.RecordAsync([.. ran.Select(r => r.probe)], [.. ran.Select(r => r.result!)], stored, now, cancellationToken);
 
         var heartbeatChanges = await _heartbeats.ObserveAsync(config.Heartbeats, now, cancellationToken);
         await components;
@@ -95,8 +96,21 @@ public sealed partial class ProbeCycle
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        LogTick(_logger, due.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds));
-        return new ProbeCycleReport(config.Probes.Count, due.Count, probeChanges, heartbeatChanges, elapsed);
+        LogTick(_logger, ran.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds));
+        return new ProbeCycleReport(config.Probes.Count, ran.Count, probeChanges, heartbeatChanges, elapsed);
+    }
+
+    /// <summary>Notes since when Vigil's own components have their status; a failure here never costs the probes' results.</summary>
+    private async Task ObserveComponentsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _components.ObserveAsync(now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or TimeoutException or IOException)
+        {
+            LogComponentsFailed(_logger, ex.GetType().Name);
+        }
     }
 
     /// <summary>The status rules following any of the given probes or heartbeats.</summary>
@@ -122,6 +136,9 @@ public sealed partial class ProbeCycle
             await _store.DeleteAsync(ProbeStatusStore.HeartbeatPartition, removedHeartbeats, cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Component statuses not recorded this tick ({Error})")]
+    private static partial void LogComponentsFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Probe {Probe}: {Previous} -> {Status} ({Reason})")]
     private static partial void LogChange(ILogger logger, string probe, Domain.Health.HealthStatus previous, Domain.Health.HealthStatus status, string? reason);

@@ -340,8 +340,42 @@ public sealed class ProbeExecutorTests : IClassFixture<TestTargetsFixture>
         var results = await Runner(settings: new Dictionary<string, string?> { [AppSettings.ProbeConcurrency.Name] = "8" }).RunAsync(probes, CancellationToken.None);
 
         Assert.Equal(50, results.Length);
-        Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.Equal(HealthStatus.Healthy, r.Status));
-        Assert.All(results.Where((_, i) => i % 2 == 1), r => Assert.Equal(500, r.HttpStatus));
+        Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.Equal(HealthStatus.Healthy, r!.Status));
+        Assert.All(results.Where((_, i) => i % 2 == 1), r => Assert.Equal(500, r!.HttpStatus));
+    }
+
+    [Fact]
+    public async Task Runner_StartBudgetSpent_LeavesTheRestForTheNextTick()
+    {
+        var clock = new JumpingClock(TimeSpan.FromSeconds(50)); // each reading of the stopwatch moves 50 s on
+        var probes = Enumerable.Range(0, 10).Select(i => Probe("tcp: { host: 127.0.0.1, port: 1 }") with { Name = "p" + i }).ToList();
+        var runner = new ProbeRunner(
+            [new InstantExecutor()],
+            clock,
+            new SettingsReader(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.ProbeConcurrency.Name] = "1" }).Build()),
+            NullLogger<ProbeRunner>.Instance);
+
+        var results = await runner.RunAsync(probes, CancellationToken.None);
+
+        Assert.NotNull(results[0]);
+        Assert.Null(results[^1]);
+        Assert.InRange(results.Count(r => r is not null), 1, 3);
+    }
+
+    private sealed class JumpingClock(TimeSpan step) : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+    }
+
+    private sealed class InstantExecutor : IProbeExecutor
+    {
+        public string Kind => "tcp";
+
+        public Task<ProbeResult> RunAsync(ProbeRun run, CancellationToken cancellationToken) => Task.FromResult(run.Result(Domain.Probes.Results.CheckVerdict.Healthy));
     }
 
     [Fact]

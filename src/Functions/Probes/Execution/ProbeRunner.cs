@@ -7,8 +7,11 @@ namespace Vigil.Functions.Probes.Execution;
 
 /// <summary>
 /// Runs probes concurrently (at most <see cref="AppSettings.ProbeConcurrency"/> at once), each under its own
-/// timeout. Every probe yields a result: a timeout or an unexpected error is a failed run with the reason, never an
-/// exception that would lose the other probes' results. Only the caller's cancellation stops the batch.
+/// timeout. Every probe that starts yields a result: a timeout or an unexpected error is a failed run with the
+/// reason, never an exception that would lose the other probes' results. Probes are started for at most
+/// <see cref="StartBudget"/>; the rest get no result (they stay due and run next tick), so a tick full of probes
+/// that time out (at most 1 minute each) still ends well within the host's 5-minute function timeout. Only the
+/// caller's cancellation stops the batch.
 /// </summary>
 public sealed partial class ProbeRunner
 {
@@ -39,14 +42,33 @@ public sealed partial class ProbeRunner
         };
     }
 
-    /// <summary>Runs every probe; results in the same order.</summary>
-    public async Task<ProbeResult[]> RunAsync(IReadOnlyList<ProbeDefinition> probes, CancellationToken cancellationToken)
+    /// <summary>How long a tick keeps starting probes.</summary>
+    public static readonly TimeSpan StartBudget = TimeSpan.FromMinutes(2);
+
+    /// <summary>Runs the probes; results in the same order, null for a probe not started within <see cref="StartBudget"/>.</summary>
+    public async Task<ProbeResult?[]> RunAsync(IReadOnlyList<ProbeDefinition> probes, CancellationToken cancellationToken)
     {
-        var results = new ProbeResult[probes.Count];
+        var results = new ProbeResult?[probes.Count];
+        var started = _time.GetTimestamp();
+        var postponed = 0;
         await Parallel.ForEachAsync(
             Enumerable.Range(0, probes.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken },
-            async (index, token) => results[index] = await RunOneAsync(probes[index], token));
+            async (index, token) =>
+            {
+                if (_time.GetElapsedTime(started) > StartBudget)
+                {
+                    Interlocked.Increment(ref postponed);
+                    return;
+                }
+
+                results[index] = await RunOneAsync(probes[index], token);
+            });
+        if (postponed > 0)
+        {
+            LogPostponed(_logger, postponed, probes.Count, _concurrency);
+        }
+
         return results;
     }
 
@@ -74,6 +96,9 @@ public sealed partial class ProbeRunner
             return run.Failed($"unexpected error ({ex.GetType().Name})");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Postponed} of {Probes} probes not started within the tick's 2-minute budget; they run next tick (raise VIGIL_PROBE_CONCURRENCY from {Concurrency} or lower timeouts)")]
+    private static partial void LogPostponed(ILogger logger, int postponed, int probes, int concurrency);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Probe {Probe} failed unexpectedly ({Error})")]
     private static partial void LogUnexpected(ILogger logger, string probe, string error, Exception exception);
