@@ -17,20 +17,25 @@ public static class ProbeSamples
     public const string HttpStatusCode = "probe_http_status_code";
     public const string CertDaysLeft = "probe_tls_cert_days_left";
 
-    public static IEnumerable<ProbeSample> Of(ProbeDefinition probe, ProbeResult result)
+    public static IReadOnlyList<ProbeSample> Of(ProbeDefinition probe, ProbeResult result)
     {
         var labels = LabelSet.From(("probe", probe.Name), ("type", probe.Kind));
         var at = result.CompletedAt.ToUnixTimeMilliseconds();
-        yield return new ProbeSample(Success, labels, result.Success ? 1 : 0, at);
-        yield return new ProbeSample(Duration, labels, Math.Round(result.Duration.TotalSeconds, 6), at);
+        var samples = new List<ProbeSample>(4)
+        {
+            new(Success, labels, result.Success ? 1 : 0, at),
+            new(Duration, labels, Math.Round(result.Duration.TotalSeconds, 6), at),
+        };
         if (result.HttpStatus is { } status)
         {
-            yield return new ProbeSample(HttpStatusCode, labels, status, at);
+            samples.Add(new ProbeSample(HttpStatusCode, labels, status, at));
         }
 
         if (result.CertDaysLeft is { } days)
         {
-            yield return new ProbeSample(CertDaysLeft, labels, days, at);
+            samples.Add(new ProbeSample(CertDaysLeft, labels, days, at));
         }
+
+        return samples;
     }
 }
