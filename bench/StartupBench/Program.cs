@@ -57,31 +57,41 @@ internal static class Program
         }
 
         var settings = LoadSettings(settingsFile);
-        Console.WriteLine($"{Environment.ProcessorCount} cores, {runs} starts per variant after {warmup} warm-up starts");
-        Console.WriteLine("| variant | median ms | p95 ms | min ms | max ms |");
-        Console.WriteLine("|---|---|---|---|---|");
-        foreach (var (name, root, env) in apps)
+        Console.WriteLine($"{Environment.ProcessorCount} cores, load average {LoadAverage()}, {runs} starts per variant (round robin) after {warmup} warm-up rounds");
+        Console.WriteLine("| variant | median ms | p95 ms | min ms | max ms | median CPU ms |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        // Round robin: every round starts each variant once, so load that drifts during the run (shared
+        // machines) falls on all variants alike.
+        var results = apps.Select(_ => (Wall: new List<double>(), Cpu: new List<double>())).ToList();
+        for (var round = 0; round < warmup + runs; round++)
         {
-            var executable = ReadExecutable(root);
-            var samples = new List<double>();
-            for (var i = 0; i < warmup + runs; i++)
+            for (var v = 0; v < apps.Count; v++)
             {
-                var elapsed = await StartOnceAsync(executable, root, settings, env);
-                if (i >= warmup)
+                var (_, root, env) = apps[v];
+                var (wall, cpuMs) = await StartOnceAsync(ReadExecutable(root), root, settings, env);
+                if (round >= warmup)
                 {
-                    samples.Add(elapsed);
+                    results[v].Wall.Add(wall);
+                    results[v].Cpu.Add(cpuMs);
                 }
             }
-
-            samples.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {Percentile(samples, 0.5):F0} | {Percentile(samples, 0.95):F0} | {samples[0]:F0} | {samples[^1]:F0} |"));
         }
 
+        for (var v = 0; v < apps.Count; v++)
+        {
+            var (wallSamples, cpu) = results[v];
+            wallSamples.Sort();
+            cpu.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {apps[v].Name} | {Percentile(wallSamples, 0.5):F0} | {Percentile(wallSamples, 0.95):F0} | {wallSamples[0]:F0} | {wallSamples[^1]:F0} | {Percentile(cpu, 0.5):F0} |"));
+        }
+
+        Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
     }
 
-    private static async Task<double> StartOnceAsync(string executable, string root, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> env)
+    /// <summary>Wall time from process start to the first 200, and the CPU time the handler used until then.</summary>
+    private static async Task<(double WallMs, double CpuMs)> StartOnceAsync(string executable, string root, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> env)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(executable)
@@ -129,7 +139,9 @@ internal static class Program
                     using var response = await client.GetAsync(uri);
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
-                        return stopwatch.Elapsed.TotalMilliseconds;
+                        var wall = stopwatch.Elapsed.TotalMilliseconds;
+                        process.Refresh();
+                        return (wall, process.TotalProcessorTime.TotalMilliseconds);
                     }
                 }
                 catch (HttpRequestException)
@@ -150,6 +162,9 @@ internal static class Program
             await process.WaitForExitAsync();
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string ReadExecutable(string root)
     {

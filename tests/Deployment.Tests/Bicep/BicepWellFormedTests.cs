@@ -10,6 +10,7 @@ namespace Vigil.Deployment.Tests.Bicep;
 /// param used, recent API versions, no secret defaults; azd conventions (parameters file, outputs, names, azure.yaml).
 /// The lint itself is tested on fixtures under testdata/bicep, so a check that stopped working would show.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed partial class BicepWellFormedTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", "bicep", name);

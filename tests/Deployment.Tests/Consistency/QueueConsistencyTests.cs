@@ -15,7 +15,7 @@ public sealed partial class QueueConsistencyTests
 {
     private static readonly IReadOnlyList<JsonObject> Queues = DeploymentFiles.Queues;
 
-    private static IReadOnlySet<string> DeclaredQueues => Queues.Select(q => q["name"]?.GetValue<string>() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> DeclaredQueues => Queues.Select(q => q["name"]?.GetValue<string>() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
 
     [Fact]
     public void FunctionJson_EveryQueue_IsDeclaredInQueuesJson()

@@ -13,7 +13,7 @@ namespace Vigil.Deployment.Tests.Consistency;
 public sealed partial class RoleAssignmentTests
 {
     /// <summary>Built-in role definition IDs (the same in every tenant).</summary>
-    private static readonly IReadOnlyDictionary<string, string> BuiltInRoles = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> BuiltInRoles = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
         ["storageQueueDataContributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",

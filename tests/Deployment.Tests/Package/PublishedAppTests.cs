@@ -13,6 +13,7 @@ namespace Vigil.Deployment.Tests.Package;
 /// The package command's output is a valid function app root (as the Functions host reads it) and its zip keeps the
 /// layout and the handler's executable bit; every function.json has a handler route in the published handler.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PublishedAppTests
 {
     private const UnixFileMode Executable = UnixFileMode.UserExecute;
