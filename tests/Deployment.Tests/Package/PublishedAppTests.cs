@@ -52,6 +52,10 @@ public sealed class PublishedAppTests
         Assert.True(File.Exists(Path.Combine(package.AppRoot, "libcoreclr.so")), "the handler is not self-contained for linux-x64");
         var runtimeConfig = File.ReadAllText(Path.Combine(package.AppRoot, "Vigil.Functions.runtimeconfig.json"));
         Assert.Contains("includedFrameworks", runtimeConfig, StringComparison.Ordinal);
+
+        // Start-up tuning that ships (docs/benchmarks.md): composite ReadyToRun image, workstation GC.
+        Assert.True(File.Exists(Path.Combine(package.AppRoot, "Vigil.Functions.r2r.dll")), "the composite ReadyToRun image is missing");
+        Assert.Contains("\"System.GC.Server\": false", runtimeConfig, StringComparison.Ordinal);
     }
 
     [Fact]
