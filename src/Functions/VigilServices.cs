@@ -1,3 +1,4 @@
+using Vigil.Functions.Alerts;
 using Vigil.Functions.Configuration;
 using Vigil.Functions.FunctionApp.Health;
 using Vigil.Functions.FunctionApp.SystemHeartbeat;
@@ -19,6 +20,7 @@ public static class VigilServices
         services.AddSingleton(new SettingsReader(configuration));
         services.AddVigilStorage(configuration);
         services.AddHealthArea(configuration);
+        services.AddAlertsArea();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }
@@ -54,7 +56,7 @@ public static class VigilServices
         return new UnavailableQueueStatistics();
     }
 
-    private static IServiceCollection AddFunction<TFunction>(this IServiceCollection services)
+    internal static IServiceCollection AddFunction<TFunction>(this IServiceCollection services)
         where TFunction : class, IFunction
     {
         services.AddSingleton<TFunction>();
