@@ -177,6 +177,16 @@ var deployerRoleAssignments = empty(principalId) ? [] : [
   }
 ]
 
+var appAssignmentsWithPrincipal = map(appRoleAssignments, a => union(a, {
+  principalId: identity.outputs.principalId
+  principalType: 'ServicePrincipal'
+}))
+
+var deployerAssignmentsWithPrincipal = map(deployerRoleAssignments, a => union(a, {
+  principalId: principalId
+  principalType: principalType
+}))
+
 module roleAssignments 'modules/roleassignments.bicep' = {
   name: 'roleassignments'
   params: {
@@ -184,16 +194,7 @@ module roleAssignments 'modules/roleassignments.bicep' = {
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    assignments: concat(
-      map(appRoleAssignments, a => union(a, {
-        principalId: identity.outputs.principalId
-        principalType: 'ServicePrincipal'
-      })),
-      map(deployerRoleAssignments, a => union(a, {
-        principalId: principalId
-        principalType: principalType
-      }))
-    )
+    assignments: concat(appAssignmentsWithPrincipal, deployerAssignmentsWithPrincipal)
   }
 }
 

@@ -129,11 +129,7 @@ var connectionSettings = {
 
 // SLACK_WEBHOOK_URL -> @Microsoft.KeyVault(VaultName=kv-...;SecretName=slack-webhook-url): versionless, so a
 // new secret version is picked up without a deployment. Secret names allow only letters, digits and '-'.
-var secretReferences = toObject(
-  secretSettings,
-  s => s,
-  s => '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${toLower(replace(s, '_', '-'))})'
-)
+var secretReferences = toObject(secretSettings, s => s, s => '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${toLower(replace(s, '_', '-'))})')
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site

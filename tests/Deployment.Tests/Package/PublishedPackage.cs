@@ -5,7 +5,7 @@ namespace Vigil.Deployment.Tests.Package;
 
 /// <summary>
 /// The output of the package command (eng/package.sh), made once per test run into a temporary folder: the
-/// published function app root and its zip. Every package test shares it (publishing takes about a minute).
+/// published function app root and its zip. Every package test shares it (composite ReadyToRun compilation takes minutes on a loaded 2-core machine).
 /// </summary>
 public sealed class PublishedPackage
 {
@@ -60,7 +60,7 @@ public sealed class PublishedPackage
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(14));
         await process.WaitForExitAsync(timeout.Token);
         var log = await stdout + await stderr;
         if (process.ExitCode != 0)
