@@ -31,18 +31,22 @@ public sealed class PublishedPackage
 
     private static async Task<PublishedPackage> CreateAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"vigil-package-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        Directory.CreateDirectory(directory);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // <repo>/.vigil/test-package/<pid> (git-ignored): a run removes what earlier runs left (their process is gone),
+        // so at most one copy per live test process stays on disk.
+        var parent = Path.Combine(RepoPaths.StateDirectory, "test-package");
+        Directory.CreateDirectory(parent);
+        foreach (var stale in Directory.EnumerateDirectories(parent))
         {
-            try
+            if (!int.TryParse(Path.GetFileName(stale), out var pid) || !IsRunning(pid))
             {
-                Directory.Delete(directory, recursive: true);
+                TryDelete(stale);
             }
-            catch (IOException)
-            {
-            }
-        };
+        }
+
+        var directory = Path.Combine(parent, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        TryDelete(directory);
+        Directory.CreateDirectory(directory);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(directory);
 
         var appRoot = Path.Combine(directory, "app");
         var zipFile = Path.Combine(directory, "vigil.zip");
@@ -69,5 +73,32 @@ public sealed class PublishedPackage
         }
 
         return new PublishedPackage(appRoot, zipFile, log);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 }
