@@ -84,9 +84,9 @@ public sealed partial class QueueConsistencyTests
                 Problem("\"purpose\" says who sends and who receives");
             }
 
-            if (queue["maxDeliveryCount"] is not JsonValue count || count.GetValueKind() != JsonValueKind.Number || count.GetValue<int>() is < 1 or > 100)
+            if (queue["maxDeliveryCount"] is not JsonValue count || count.GetValueKind() != JsonValueKind.Number || count.GetValue<int>() is < 1 or > 10)
             {
-                Problem("\"maxDeliveryCount\" must be a number from 1 to 100");
+                Problem("\"maxDeliveryCount\" must be a number from 1 to 10 (immediate redelivery: more attempts only repeat the failure; docs/deployment.md)");
             }
 
             var lockDuration = Duration(queue, "lockDuration");
