@@ -126,6 +126,38 @@ public sealed class ProbesEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HeartbeatMissed_ItsRuleFiresAndStatusShowsIt()
+    {
+        var job = "job-" + _suffix;
+        var rule = "JobMissed" + _suffix;
+        await ApplyAsync($$"""
+            heartbeats:
+              - name: {{job}}
+                expectEvery: 10s
+            rules:
+              - name: {{rule}}
+                status: { heartbeat: {{job}} }
+                severity: warning
+            """);
+
+        await RunProbesAsync(); // Vigil starts watching: the first beat is due within 10 s
+        var (_, waiting) = await StatusAsync();
+        Assert.Equal("unknown", Named(waiting, "heartbeats", job).GetProperty("status").GetString());
+        var due = Named(waiting, "heartbeats", job).GetProperty("nextBeatDue").GetDateTimeOffset();
+
+        await Task.Delay(due - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(500));
+        await RunProbesAsync();
+
+        Assert.Equal("firing", await AlertStateAsync(rule));
+        var (code, missed) = await StatusAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, code);
+        var heartbeat = Named(missed, "heartbeats", job);
+        Assert.Equal("unhealthy", heartbeat.GetProperty("status").GetString());
+        Assert.Equal(due, heartbeat.GetProperty("since").GetDateTimeOffset());
+        Assert.StartsWith("no beat received since Vigil started watching", heartbeat.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SampleConfiguration_ItsProbesAreHealthyUnderDevHost()
     {
         // The sample as DevHost applies it, pointed at this test's DevHost and Azurite ports instead of 7071 and 10002.
