@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Vigil.Domain.Alerts.Events;
 using Vigil.Domain.Labels;
 using Vigil.Domain.Notifications.Routing;
@@ -49,11 +50,14 @@ public sealed record GroupMember
 
     public required long Sequence { get; init; }
 
+    [JsonIgnore]
     public bool IsFiring => State == Notify.NotificationStatus.Firing;
 
     /// <summary>One firing episode of the alert: its fingerprint and start (a new episode is a new key).</summary>
+    [JsonIgnore]
     public string AlertKey => KeyOf(Fingerprint, StartsAt);
 
+    [JsonIgnore]
     public LabelSet LabelSet => LabelSet.From(Labels);
 
     public static string KeyOf(string fingerprint, DateTimeOffset startsAt) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Vigil.Domain.Notifications.Grouping;
 
 /// <summary>What a receiver was last told about one alert of a group (for cooldowns and "it heard the firing").</summary>
@@ -29,6 +31,7 @@ public sealed record NotificationLogEntry
     /// <summary>Per fingerprint, the last state a receiver was told and when.</summary>
     public IReadOnlyDictionary<string, NotifiedAlertState> Alerts { get; init; } = new Dictionary<string, NotifiedAlertState>(StringComparer.Ordinal);
 
+    [JsonIgnore]
     public bool IsEmpty => At is null;
 
     /// <summary>What the receiver was told about this firing episode (null: nothing).</summary>

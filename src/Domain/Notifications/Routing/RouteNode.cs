@@ -106,16 +106,22 @@ public sealed class RouteNode
         return matched;
     }
 
-    /// <summary>This node and every node below it.</summary>
-    public IEnumerable<RouteNode> Descendants()
+    /// <summary>This node and every node below it, depth first.</summary>
+    public IReadOnlyList<RouteNode> Descendants()
     {
-        yield return this;
-        foreach (var child in Children)
+        var result = new List<RouteNode>();
+        var stack = new Stack<RouteNode>();
+        stack.Push(this);
+        while (stack.Count > 0)
         {
-            foreach (var node in child.Descendants())
+            var node = stack.Pop();
+            result.Add(node);
+            for (var i = node.Children.Count - 1; i >= 0; i--)
             {
-                yield return node;
+                stack.Push(node.Children[i]);
             }
         }
+
+        return result;
     }
 }
