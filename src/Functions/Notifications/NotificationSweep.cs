@@ -19,6 +19,9 @@ public sealed partial class NotificationSweep
 {
     private const int MaxPrunedPerRun = 500;
 
+    /// <summary>How often an instance prunes (not on every run: pruning scans).</summary>
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
+
     private readonly ConfigProvider _config;
     private readonly GroupStore _groups;
     private readonly GroupFlusher _flusher;
@@ -31,6 +34,7 @@ public sealed partial class NotificationSweep
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly ILogger<NotificationSweep> _logger;
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
 
     public NotificationSweep(
         ConfigProvider config, GroupStore groups, GroupFlusher flusher, MuteContextFactory mutes, DeliveryStore deliveries, DeliveryProcessor processor,
@@ -76,10 +80,14 @@ public sealed partial class NotificationSweep
             await _processor.SweepAsync(id, outputs, cancellationToken);
         }
 
-        await _deliveries.PruneAsync(now - _retention, MaxPrunedPerRun, cancellationToken);
-        await _attempts.PruneAsync(now - _retention, MaxPrunedPerRun, cancellationToken);
-        await _alerts.PruneResolvedAsync(now - _retention, cancellationToken);
-        await _silences.PruneAsync(now - _retention, cancellationToken);
+        if (now - _prunedAt >= PruneEvery)
+        {
+            _prunedAt = now;
+            await _deliveries.PruneAsync(now - _retention, MaxPrunedPerRun, cancellationToken);
+            await _attempts.PruneAsync(now - _retention, MaxPrunedPerRun, cancellationToken);
+            await _alerts.PruneResolvedAsync(now - _retention, cancellationToken);
+            await _silences.PruneAsync(now - _retention, cancellationToken);
+        }
         if (due.Count > 0 || open.Count > 0)
         {
             LogSwept(_logger, due.Count, flushed, open.Count);
