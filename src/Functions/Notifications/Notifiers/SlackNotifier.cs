@@ -7,33 +7,25 @@ using Vigil.Functions.Configuration;
 namespace Vigil.Functions.Notifications.Notifiers;
 
 /// <summary>Slack incoming webhooks: the Block Kit message of <see cref="SlackMessage"/>; 2xx is delivered.</summary>
-public sealed class SlackNotifier : INotifier
+public sealed class SlackNotifier : HttpNotifier
 {
-    private static readonly Dictionary<string, string> NoHeaders = [];
-    private readonly HttpPoster _http;
-    private readonly SettingsSecrets _secrets;
-
     public SlackNotifier(HttpPoster http, SettingsSecrets secrets)
+        : base(http, secrets)
     {
-        _http = http;
-        _secrets = secrets;
     }
 
-    public ChannelKind Channel => ChannelKind.Slack;
+    public override ChannelKind Channel => ChannelKind.Slack;
 
-    public PreparedSend Prepare(Notification notification, ReceiverDefinition receiver)
+    public override PreparedSend Prepare(Notification notification, ReceiverDefinition receiver)
     {
         var slack = (SlackIntegration)receiver.Integration;
-        var url = _secrets.Resolve(slack.WebhookUrl, "the Slack webhook URL", out var problem);
+        var url = Secrets.Resolve(slack.WebhookUrl, "the Slack webhook URL", out var problem);
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             return PreparedSend.Failed(DeliveryClassifier.Misconfigured(problem ?? $"the app setting {slack.WebhookUrl.Setting} is not an absolute URL"));
         }
 
-        var body = SlackMessage.Render(notification, slack, _secrets.Get(AppSettings.ExternalUrl)).ToJsonString();
+        var body = SlackMessage.Render(notification, slack, Secrets.Get(AppSettings.ExternalUrl)).ToJsonString();
         return PreparedSend.Ready(new HttpPost(uri, body, NoHeaders), url);
     }
-
-    public Task<DeliveryOutcome> SendAsync(PreparedSend prepared, CancellationToken cancellationToken) =>
-        _http.PostAsync((HttpPost)prepared.Payload!, cancellationToken);
 }

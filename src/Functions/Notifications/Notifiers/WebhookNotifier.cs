@@ -10,36 +10,30 @@ namespace Vigil.Functions.Notifications.Notifiers;
 /// Webhooks: the Alertmanager-compatible body of <see cref="WebhookPayload"/>, with <c>X-Vigil-Notification-Id</c>
 /// (an idempotency key) and, when the receiver has a secret, <c>X-Vigil-Timestamp</c> and <c>X-Vigil-Signature</c>.
 /// </summary>
-public sealed class WebhookNotifier : INotifier
+public sealed class WebhookNotifier : HttpNotifier
 {
-    private readonly HttpPoster _http;
-    private readonly SettingsSecrets _secrets;
     private readonly TimeProvider _time;
 
     public WebhookNotifier(HttpPoster http, SettingsSecrets secrets, TimeProvider time)
-    {
-        _http = http;
-        _secrets = secrets;
-        _time = time;
-    }
+        : base(http, secrets) => _time = time;
 
-    public ChannelKind Channel => ChannelKind.Webhook;
+    public override ChannelKind Channel => ChannelKind.Webhook;
 
-    public PreparedSend Prepare(Notification notification, ReceiverDefinition receiver)
+    public override PreparedSend Prepare(Notification notification, ReceiverDefinition receiver)
     {
         var webhook = (WebhookIntegration)receiver.Integration;
-        var url = _secrets.Resolve(webhook.Url, "the webhook URL", out var problem);
+        var url = Secrets.Resolve(webhook.Url, "the webhook URL", out var problem);
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             return PreparedSend.Failed(DeliveryClassifier.Misconfigured(problem ?? "the webhook URL is not an absolute http(s) URL"));
         }
 
-        var body = WebhookPayload.Render(notification, _secrets.Get(AppSettings.ExternalUrl), webhook.MaxAlerts).ToJsonString();
+        var body = WebhookPayload.Render(notification, Secrets.Get(AppSettings.ExternalUrl), webhook.MaxAlerts).ToJsonString();
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [WebhookPayload.NotificationIdHeader] = notification.Id };
         string? secret = null;
         if (webhook.Secret is { } secretValue)
         {
-            secret = _secrets.Resolve(secretValue, "the webhook secret", out problem);
+            secret = Secrets.Resolve(secretValue, "the webhook secret", out problem);
             if (secret is null)
             {
                 return PreparedSend.Failed(DeliveryClassifier.Misconfigured(problem!));
@@ -52,7 +46,4 @@ public sealed class WebhookNotifier : INotifier
 
         return PreparedSend.Ready(new HttpPost(uri, body, headers), webhook.Url.IsReference ? url : string.Empty, secret ?? string.Empty);
     }
-
-    public Task<DeliveryOutcome> SendAsync(PreparedSend prepared, CancellationToken cancellationToken) =>
-        _http.PostAsync((HttpPost)prepared.Payload!, cancellationToken);
 }
