@@ -252,6 +252,24 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
     }
 
     [Fact]
+    public async Task RoutingChange_FiringAlertReachesTheNewReceiver_AndTheResolveReachesBoth()
+    {
+        await _host.ApplyOkAsync(_host.Config(FastRoute));
+        await _host.SendEventAsync("Moved", "firing", _service);
+        await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 1);
+
+        await _host.ApplyOkAsync(_host.Config(FastRoute.Replace("receiver: ops-slack\n  groupBy", "receiver: audit\n  groupBy", StringComparison.Ordinal)));
+        var moved = (await NotificationsHost.WaitAboutAsync(_host.Webhook, _service, 1, TimeSpan.FromSeconds(20))).Single().Json;
+        await _host.SendEventAsync("Moved", "resolved", _service, sequence: 2);
+        await NotificationsHost.WaitAboutAsync(_host.Webhook, _service, 2, TimeSpan.FromSeconds(20));
+        await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 2, TimeSpan.FromSeconds(20));
+
+        Assert.Equal("firing", moved.GetProperty("status").GetString());
+        Assert.Equal("resolved", NotificationsHost.About(_host.Webhook, _service)[1].Json.GetProperty("status").GetString());
+        Assert.StartsWith("[RESOLVED]", NotificationsHost.About(_host.Slack, _service)[1].Json.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Config_ReceiverNamingAMissingSetting_IsRejectedWithPathAndLine()
     {
         var (status, body) = await _host.ApplyAsync("""

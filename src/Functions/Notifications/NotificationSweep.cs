@@ -23,6 +23,7 @@ public sealed partial class NotificationSweep
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
 
     private readonly ConfigProvider _config;
+    private readonly AlertRouter _router;
     private readonly GroupStore _groups;
     private readonly GroupFlusher _flusher;
     private readonly MuteContextFactory _mutes;
@@ -35,12 +36,14 @@ public sealed partial class NotificationSweep
     private readonly TimeSpan _retention;
     private readonly ILogger<NotificationSweep> _logger;
     private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
+    private long _reroutedVersion = -1;
 
     public NotificationSweep(
-        ConfigProvider config, GroupStore groups, GroupFlusher flusher, MuteContextFactory mutes, DeliveryStore deliveries, DeliveryProcessor processor,
+        ConfigProvider config, AlertRouter router, GroupStore groups, GroupFlusher flusher, MuteContextFactory mutes, DeliveryStore deliveries, DeliveryProcessor processor,
         AttemptLog attempts, RoutedAlertStore alerts, SilenceStore silences, TimeProvider time, SettingsReader settings, ILogger<NotificationSweep> logger)
     {
         _config = config;
+        _router = router;
         _groups = groups;
         _flusher = flusher;
         _mutes = mutes;
@@ -57,7 +60,15 @@ public sealed partial class NotificationSweep
     public async Task RunAsync(InvocationResult outputs, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var config = (await _config.GetAsync(cancellationToken)).Config.Notifications;
+        var active = await _config.GetAsync(cancellationToken);
+        var config = active.Config.Notifications;
+        if (active.Version != Interlocked.Read(ref _reroutedVersion))
+        {
+            // Once per configuration version (and per instance): firing alerts join the groups of new routes.
+            await _router.RerouteFiringAsync(outputs, cancellationToken);
+            Interlocked.Exchange(ref _reroutedVersion, active.Version);
+        }
+
         var due = await _groups.ListDueAsync(now, cancellationToken);
         var flushed = 0;
         if (due.Count > 0)

@@ -98,6 +98,64 @@ public sealed partial class AlertRouter
         }
     }
 
+    /// <summary>
+    /// After a configuration change: puts every firing alert into the groups its labels now route to (its last
+    /// event replayed; groups it is already in are unchanged), so a new or changed route hears about alerts that
+    /// fired before it existed at its next flush. Returns how many alerts joined a group.
+    /// </summary>
+    public async Task<int> RerouteFiringAsync(InvocationResult outputs, CancellationToken cancellationToken)
+    {
+        var config = (await _config.GetAsync(cancellationToken)).Config.Notifications;
+        var joined = 0;
+        foreach (var alert in await _alerts.ListFiringAsync(cancellationToken))
+        {
+            if (alert.LastEvent is not { } lastEvent)
+            {
+                continue;
+            }
+
+            var now = _time.GetUtcNow();
+            var labels = LabelSet.From(lastEvent.Labels);
+            var memberships = new List<string>(alert.Groups);
+            MuteContext? mute = null;
+            foreach (var (route, receiver) in config.Destinations(labels))
+            {
+                var key = GroupKey.For(route, receiver, labels);
+                if (memberships.Contains(key.Id))
+                {
+                    continue;
+                }
+
+                var (inGroup, used) = await UpdateGroupAsync(key.Id, key, route, lastEvent, config, mute, now, outputs, cancellationToken);
+                mute = used ?? mute;
+                if (inGroup)
+                {
+                    memberships.Add(key.Id);
+                    joined++;
+                }
+            }
+
+            if (memberships.Count != alert.Groups.Count)
+            {
+                try
+                {
+                    await _alerts.SaveAsync(lastEvent, memberships, alert.ETag, now, cancellationToken);
+                }
+                catch (TableConflictException)
+                {
+                    // A newer event was routed meanwhile: it recorded its own memberships.
+                }
+            }
+        }
+
+        if (joined > 0)
+        {
+            LogRerouted(_logger, joined);
+        }
+
+        return joined;
+    }
+
     private async Task<(bool InGroup, MuteContext? Mute)> UpdateGroupAsync(
         string groupId, GroupKey? key, RouteNode? route, AlertEvent alertEvent, NotificationConfig config, MuteContext? mute, DateTimeOffset now, InvocationResult outputs, CancellationToken cancellationToken)
     {
@@ -164,6 +222,9 @@ public sealed partial class AlertRouter
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Routed alert event {EventId} ({Rule} {State}) into {Groups} groups")]
     private static partial void LogRouted(ILogger logger, string eventId, string rule, string state, int groups);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration changed: {Alerts} firing alert memberships added to the groups of their new routes")]
+    private static partial void LogRerouted(ILogger logger, int alerts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate or late alert event {EventId} ({Rule}, {Fingerprint}) ignored")]
     private static partial void LogDuplicate(ILogger logger, string eventId, string rule, string fingerprint);

@@ -18,6 +18,7 @@ public sealed record RoutedAlert(
     DateTimeOffset EventAt,
     long Sequence,
     IReadOnlyList<string> Groups,
+    AlertEvent? LastEvent,
     ETag ETag)
 {
     public bool IsFiring => State == "firing";
@@ -70,6 +71,7 @@ public sealed class RoutedAlertStore
             ["Groups"] = JsonSerializer.Serialize(groups, VigilJson.Options),
             ["UpdatedAtTicks"] = now.UtcTicks,
         };
+        ChunkedText.Put(entity, "Event", JsonSerializer.Serialize(alertEvent, VigilJson.Options));
         if (etag == default)
         {
             await table.AddEntityAsync(entity, cancellationToken);
@@ -110,5 +112,6 @@ public sealed class RoutedAlertStore
         new DateTimeOffset(entity.GetInt64("EventAtTicks") ?? 0, TimeSpan.Zero),
         entity.GetInt64("Sequence") ?? 0,
         JsonSerializer.Deserialize<List<string>>(entity.GetString("Groups") ?? "[]", VigilJson.Options) ?? [],
+        ChunkedText.Get(entity, "Event") is { } json ? JsonSerializer.Deserialize<AlertEvent>(json, VigilJson.Options) : null,
         entity.ETag);
 }
