@@ -79,14 +79,17 @@ public sealed class SampleBatch
     public int AcceptedCount => _sampleCount + _histograms.Count;
 
     /// <summary>Samples as records with their series (tests and tools; parsing never materialises these).</summary>
-    public IEnumerable<Sample> ToSamples()
+    public IReadOnlyList<Sample> ToSamples()
     {
+        var result = new List<Sample>(_sampleCount);
         for (var i = 0; i < _sampleCount; i++)
         {
             var record = _samples[i];
             var series = _series[record.Series];
-            yield return new Sample(series.Metric, series.Labels, record.Value, record.TimestampMs, series.Kind);
+            result.Add(new Sample(series.Metric, series.Labels, record.Value, record.TimestampMs, series.Kind));
         }
+
+        return result;
     }
 
     public bool TryGetSeries(ReadOnlySpan<byte> rawKey, out int series) => _rawKeys.TryGet(rawKey, out series);
