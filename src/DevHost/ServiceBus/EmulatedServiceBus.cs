@@ -195,7 +195,7 @@ public sealed class EmulatedServiceBus : IAsyncDisposable
             {
                 await slots.WaitAsync(stopping);
                 var reserved = 1;
-                while (reserved < Math.Min(32, maxConcurrentCalls) && slots.Wait(0))
+                while (reserved < Math.Min(32, maxConcurrentCalls) && slots.Wait(0, CancellationToken.None))
                 {
                     reserved++;
                 }
@@ -256,7 +256,7 @@ public sealed class EmulatedServiceBus : IAsyncDisposable
         catch (JsonException)
         {
             await MoveToDeadLetterAsync(queueName, queue, message.MessageId, message.PopReceipt,
-                new StoredMessage { MessageId = message.MessageId, SequenceNumber = 0, EnqueuedTimeUtc = message.InsertedOn ?? DateTimeOffset.UtcNow, Body = message.MessageText },
+                new StoredMessage { MessageId = message.MessageId, SequenceNumber = 0, EnqueuedTimeUtc = message.InsertedOn, Body = message.MessageText },
                 "MalformedMessage", "The stored message is not an emulated Service Bus message.", (int)message.DequeueCount, stopping);
             return;
         }

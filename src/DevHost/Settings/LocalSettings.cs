@@ -71,7 +71,7 @@ public sealed partial class LocalSettings
         }
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (json["Values"] is JsonObject settings)
+        if (json[nameof(Values)] is JsonObject settings)
         {
             foreach (var (key, value) in settings)
             {

@@ -124,7 +124,7 @@ public sealed class HttpTriggerRequest
         return result;
     }
 
-    private static ReadOnlyMemory<byte> ReadBody(JsonElement? body, IReadOnlyDictionary<string, string[]> headers, string bindingName)
+    private static ReadOnlyMemory<byte> ReadBody(JsonElement? body, Dictionary<string, string[]> headers, string bindingName)
     {
         if (body is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {

@@ -58,7 +58,7 @@ public sealed class InvocationResult
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteStartObject("Outputs");
+            writer.WriteStartObject(nameof(Outputs));
             foreach (var (name, value) in _outputs)
             {
                 EnsureNotBareString(name, value);
@@ -74,7 +74,7 @@ public sealed class InvocationResult
             }
 
             writer.WriteEndObject();
-            writer.WriteStartArray("Logs");
+            writer.WriteStartArray(nameof(Logs));
             foreach (var line in _logs)
             {
                 writer.WriteStringValue(line);

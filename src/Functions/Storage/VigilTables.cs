@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Vigil.Storage.Tables;
 
 namespace Vigil.Functions.Storage;
@@ -11,7 +12,7 @@ public static partial class TableNames
 
     /// <summary>Every table declared in any part of this class.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(TableNames)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string))
         .Select(f => (string)f.GetRawConstantValue()!)
         .Order(StringComparer.Ordinal)

@@ -22,11 +22,14 @@ public sealed class InvocationContractTests : IClassFixture<HandlerFactory>
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", name));
 
+    private string _lastInvocationId = string.Empty;
+
     private async Task<(HttpStatusCode Status, JsonDocument? Body)> InvokeAsync(string function, string payload)
     {
         using var content = new StringContent(payload, Encoding.UTF8, "application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function) { Content = content };
-        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        _lastInvocationId = Guid.NewGuid().ToString();
+        request.Headers.Add("X-Azure-Functions-InvocationId", _lastInvocationId);
         using var response = await _client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, response.IsSuccessStatusCode && text.Length > 0 ? JsonDocument.Parse(text) : null);
@@ -195,7 +198,10 @@ public sealed class InvocationContractTests : IClassFixture<HandlerFactory>
         var (status, _) = await InvokeAsync(function, Fixture(fixture));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        var line = Assert.Single(_factory.Logs, l => l.Level == LogLevel.Error && l.Message.Contains(reason, StringComparison.Ordinal) && l.Message.Contains(function, StringComparison.Ordinal));
+        var line = Assert.Single(_factory.Logs, l => l.Message.Contains(_lastInvocationId, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Contains(reason, line.Message, StringComparison.Ordinal);
+        Assert.Contains(function, line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', line.Message);
     }
 
@@ -205,7 +211,9 @@ public sealed class InvocationContractTests : IClassFixture<HandlerFactory>
         var (status, _) = await InvokeAsync("Throwing", Fixture("invocations/servicebus-double-encoded.json"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
-        Assert.Contains(_factory.Logs, l => l.Level == LogLevel.Error && l.Message.Contains("Throwing", StringComparison.Ordinal) && l.Message.Contains("InvalidOperationException", StringComparison.Ordinal));
+        var line = Assert.Single(_factory.Logs, l => l.Message.Contains(_lastInvocationId, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Contains("InvalidOperationException", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
