@@ -255,9 +255,9 @@ public sealed class LabelScratch
         for (var i = 0; i < _labels.Count; i++)
         {
             var (name, value) = (_labels[i].Key, _labels[i].Value);
+            field = "labels";
             if (name.Length > limits.MaxLabelNameLength)
             {
-                field = "labels";
                 error = string.Create(CultureInfo.InvariantCulture, $"the label name '{SampleBatch.Truncate(name)}' is {name.Length} characters; at most {limits.MaxLabelNameLength} are allowed");
                 return false;
             }
