@@ -4,6 +4,7 @@ using Vigil.Functions.FunctionApp.SystemHeartbeat;
 using Vigil.Functions.FunctionApp.SystemHeartbeatReceiver;
 using Vigil.Functions.Health;
 using Vigil.Functions.Hosting;
+using Vigil.Functions.Metrics;
 using Vigil.Functions.Storage;
 using Vigil.Storage;
 using Vigil.Storage.Emulation;
@@ -19,6 +20,7 @@ public static class VigilServices
         services.AddSingleton(new SettingsReader(configuration));
         services.AddVigilStorage(configuration);
         services.AddHealthArea(configuration);
+        services.AddMetricsArea();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }
@@ -54,7 +56,8 @@ public static class VigilServices
         return new UnavailableQueueStatistics();
     }
 
-    private static IServiceCollection AddFunction<TFunction>(this IServiceCollection services)
+    /// <summary>Registers a function (its class and as an <see cref="IFunction"/>); every area uses it.</summary>
+    internal static IServiceCollection AddFunction<TFunction>(this IServiceCollection services)
         where TFunction : class, IFunction
     {
         services.AddSingleton<TFunction>();

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Vigil.Benchmarks.IngestParsingBenchmarks).Assembly).Run(args);
