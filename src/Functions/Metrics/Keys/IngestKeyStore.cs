@@ -53,7 +53,7 @@ public sealed class IngestKeyStore
         }
         catch (TableConflictException)
         {
-            var existing = await table.GetEntityIfExistsAsync(Partition, id, cancellationToken: ct);
+            var existing = await table.GetEntityIfExistsAsync(Partition, id, null, ct);
             if (existing.HasValue && existing.Value is { } row && row.GetBinary("Hash") is { } hash
                 && CryptographicOperations.FixedTimeEquals(hash, IngestKeyFormat.Hash(key)) && row.GetString("Source") == source && row.GetDateTimeOffset("RevokedAt") is null)
             {
@@ -68,7 +68,7 @@ public sealed class IngestKeyStore
     public async Task<(IngestKeyInfo Info, byte[] Hash)?> FindAsync(string id, CancellationToken ct)
     {
         var table = await _tables.GetAsync(TableNames.IngestKeys, ct);
-        var response = await table.GetEntityIfExistsAsync(Partition, id, cancellationToken: ct);
+        var response = await table.GetEntityIfExistsAsync(Partition, id, null, ct);
         if (!response.HasValue || response.Value is not { } row || row.GetBinary("Hash") is not { } hash)
         {
             return null;
@@ -81,7 +81,7 @@ public sealed class IngestKeyStore
     {
         var table = await _tables.GetAsync(TableNames.IngestKeys, ct);
         var result = new List<IngestKeyInfo>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition}"), select: ["RowKey", "Source", "Description", "CreatedAt", "RevokedAt"], ct: ct))
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition}"), 1000, ["RowKey", "Source", "Description", "CreatedAt", "RevokedAt"], ct))
         {
             result.Add(ToInfo(row));
         }
@@ -93,7 +93,7 @@ public sealed class IngestKeyStore
     public async Task<bool> RevokeAsync(string id, CancellationToken ct)
     {
         var table = await _tables.GetAsync(TableNames.IngestKeys, ct);
-        var existing = await table.GetEntityIfExistsAsync(Partition, id, cancellationToken: ct);
+        var existing = await table.GetEntityIfExistsAsync(Partition, id, null, ct);
         if (!existing.HasValue || existing.Value is null)
         {
             return false;

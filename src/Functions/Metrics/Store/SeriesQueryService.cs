@@ -58,7 +58,7 @@ public sealed class SeriesQueryService : ISeriesQuery
     {
         var table = await _tables.GetAsync(TableNames.MetricSeries, ct);
         var result = new Dictionary<string, MetricKind>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {SeriesRows.IndexPartition(metric)}"), select: ["RowKey", "Kind"], ct: ct))
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {SeriesRows.IndexPartition(metric)}"), 1000, ["RowKey", "Kind"], ct))
         {
             result[row.RowKey] = MetricKinds.TryParse(row.GetString("Kind"), out var kind) ? kind : MetricKind.Gauge;
         }
@@ -70,7 +70,7 @@ public sealed class SeriesQueryService : ISeriesQuery
     {
         var result = new List<IndexEntry>();
         var filter = TableFilter.Create($"PartitionKey eq {SeriesRows.IndexPartition(selector.Metric)}");
-        await foreach (var row in table.QueryAsync(filter, maxPerPage: 1000, ct: ct))
+        await foreach (var row in table.QueryAsync(filter, 1000, null, ct))
         {
             var labels = SeriesRows.DecodeLabels(row.GetString("Labels"));
             if (LabelMatcher.MatchesAll(selector.Matchers, labels))
@@ -89,7 +89,7 @@ public sealed class SeriesQueryService : ISeriesQuery
             : (SeriesRows.RollupKey(plan.LastBucketStartMs), SeriesRows.RollupKey(plan.FirstBucketStartMs));
         var filter = TableFilter.Create($"PartitionKey eq {fingerprint} and RowKey ge {low} and RowKey le {high}");
         var buckets = new List<TimedAggregate>();
-        await foreach (var row in table.QueryAsync(filter, maxPerPage: 1000, select: ["RowKey", SeriesRows.Aggregate, SeriesRows.Start], ct: ct))
+        await foreach (var row in table.QueryAsync(filter, 1000, ["RowKey", SeriesRows.Aggregate, SeriesRows.Start], ct))
         {
             if (SeriesRows.DecodeRow(row) is { } bucket)
             {

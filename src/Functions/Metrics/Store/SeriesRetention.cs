@@ -36,7 +36,7 @@ public sealed class SeriesRetention
 
         var series = new List<(string Index, string Fingerprint)>();
         var indexFilter = TableFilter.Create($"PartitionKey ge {SeriesRows.IndexPrefix} and PartitionKey lt {"i`"}");
-        await foreach (var row in table.QueryAsync(indexFilter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], ct: ct))
+        await foreach (var row in table.QueryAsync(indexFilter, 1000, ["PartitionKey", "RowKey"], ct))
         {
             series.Add((row.PartitionKey, row.RowKey));
         }
@@ -48,7 +48,7 @@ public sealed class SeriesRetention
             var filter = TableFilter.Create($"PartitionKey eq {entry.Fingerprint} and ((RowKey ge {"b"} and RowKey lt {rawCut}) or (RowKey gt {rollupCut} and RowKey lt {"s"}) or RowKey eq {SeriesRows.MetaRow})");
             var old = new List<string>();
             TableEntity? meta = null;
-            await foreach (var row in table.QueryAsync(filter, maxPerPage: 1000, select: ["RowKey", "LastTime"], ct: token))
+            await foreach (var row in table.QueryAsync(filter, 1000, ["RowKey", "LastTime"], token))
             {
                 if (row.RowKey == SeriesRows.MetaRow)
                 {
@@ -74,7 +74,7 @@ public sealed class SeriesRetention
 
             if (silent)
             {
-                await table.DeleteEntityAsync(entry.Index, entry.Fingerprint, ct: token);
+                await table.DeleteEntityAsync(entry.Index, entry.Fingerprint, default, token);
                 Interlocked.Increment(ref seriesDeleted);
             }
         });

@@ -74,7 +74,7 @@ public sealed class SeriesStore
         var filter = TableFilter.Create($"PartitionKey eq {fingerprint} and RowKey ge {low} and RowKey le {high}");
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         Statistics.Read();
-        await foreach (var row in table.QueryAsync(filter, maxPerPage: 1000, ct: ct))
+        await foreach (var row in table.QueryAsync(filter, 1000, null, ct))
         {
             rows[row.RowKey] = row;
         }
