@@ -1,3 +1,0 @@
-namespace Vigil.Storage;
-
-internal static class Placeholder;
