@@ -103,7 +103,7 @@ public sealed class DevHostOptions
           --set NAME=VALUE    override one app setting (repeatable)
         """;
 
-    internal static string? BuildMetadata(string key) =>
+    public static string? BuildMetadata(string key) =>
         typeof(DevHostOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 }
 

@@ -10,7 +10,7 @@ public sealed class HostEncodingTests
 {
     [Fact]
     public void EncodeString_IsSerialisedOnceMore() =>
-        Assert.Equal("\"\\\"abc\\\"\"", HostPayload.EncodeString("abc").ToJsonString());
+        Assert.Equal("\"\\\"abc\\\"\"", HostPayload.EncodeString("abc").ToJsonString(HostPayload.Json));
 
     [Fact]
     public void EncodeNumber_IsAStringHoldingTheNumber() =>

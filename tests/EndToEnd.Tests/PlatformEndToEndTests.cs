@@ -63,7 +63,7 @@ public sealed class PlatformEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task PoisonMessage_IsRedeliveredThenDeadLettered_AndHealthSaysSo()
     {
-        using var send = _vigil.Request(HttpMethod.Post, "admin/devhost/queues/system-heartbeat/messages", MasterKey);
+        using var send = LocalVigil.Request(HttpMethod.Post, "admin/devhost/queues/system-heartbeat/messages", MasterKey);
         send.Content = new StringContent("this is not a heartbeat");
         using var sent = await _vigil.Client.SendAsync(send);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
@@ -112,7 +112,7 @@ public sealed class PlatformEndToEndTests : IAsyncLifetime
             "function" => _vigil.Host.FunctionKey,
             _ => key,
         };
-        using var request = _vigil.Request(HttpMethod.Get, path, value);
+        using var request = LocalVigil.Request(HttpMethod.Get, path, value);
         using var response = await _vigil.Client.SendAsync(request);
 
         Assert.Equal(expected, response.StatusCode);

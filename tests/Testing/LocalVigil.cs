@@ -43,8 +43,7 @@ public sealed class LocalVigil : IAsyncDisposable
     /// <summary>A six-field schedule that does not fire during a test run (midnight, 1 January).</summary>
     public const string Never = "0 0 0 1 1 *";
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Part of the instance API tests call on a LocalVigil.")]
-    public HttpRequestMessage Request(HttpMethod method, string path, string? key = null)
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? key = null)
     {
         var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (key is not null)

@@ -47,7 +47,7 @@ public sealed class HandlerInvoker
             var client = await _handler.GetClientAsync(timeout.Token);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/" + function.Name, UriKind.Relative))
             {
-                Content = new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"),
+                Content = new StringContent(envelope.ToJsonString(HostPayload.Json), Encoding.UTF8, "application/json"),
             };
             request.Headers.Add("X-Azure-Functions-InvocationId", invocationId);
             request.Headers.Add("X-Azure-Functions-HostVersion", HostVersion);

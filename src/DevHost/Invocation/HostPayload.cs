@@ -11,7 +11,10 @@ namespace Vigil.DevHost.Invocation;
 /// </summary>
 public static class HostPayload
 {
-    public static JsonNode EncodeString(string value) => JsonValue.Create(JsonSerializer.Serialize(value))!;
+    /// <summary>Newtonsoft's escaping (quotes as \", non-ASCII as is), which the host's serializer uses.</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static JsonNode EncodeString(string value) => JsonValue.Create(JsonSerializer.Serialize(value, Json))!;
 
     public static JsonNode EncodeNumber(long value) => JsonValue.Create(value.ToString(CultureInfo.InvariantCulture))!;
 

@@ -129,7 +129,7 @@ public sealed class EmulatedServiceBus : IAsyncDisposable
             BodyBlob = blob,
         };
         await _queues.GetQueueClient(ServiceBusEmulation.ActiveQueue(queueName))
-            .SendMessageAsync(JsonSerializer.Serialize(stored, Json), null, null, cancellationToken);
+            .SendMessageAsync(JsonSerializer.Serialize(stored, Json), cancellationToken: cancellationToken);
         Signal(queueName).Set();
         return messageId;
     }
@@ -336,7 +336,7 @@ public sealed class EmulatedServiceBus : IAsyncDisposable
             DeadLetteredAt = DateTimeOffset.UtcNow,
         };
         await _queues.GetQueueClient(ServiceBusEmulation.DeadLetterQueue(queueName))
-            .SendMessageAsync(JsonSerializer.Serialize(deadLetter, Json), null, null, cancellationToken);
+            .SendMessageAsync(JsonSerializer.Serialize(deadLetter, Json), cancellationToken: cancellationToken);
         await queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
         _log.Error($"Queue {queueName}: message {stored.MessageId} dead-lettered ({reason}): {description}");
     }

@@ -37,7 +37,7 @@ public sealed class PipelineHeartbeatStore
     public async Task<PipelineBeat?> GetLatestAsync(CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableNames.System, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync(Partition, Row, null, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync(Partition, Row, cancellationToken: cancellationToken);
         if (!response.HasValue || response.Value is not { } entity)
         {
             return null;

@@ -32,7 +32,7 @@ public sealed class TimerRunLog
     {
         var table = await _tables.GetAsync(TableNames.System, cancellationToken);
         var runs = new List<TimerRun>();
-        await foreach (var entity in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition}"), null, null, cancellationToken))
+        await foreach (var entity in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
         {
             if (entity.GetDateTimeOffset("LastRun") is { } last)
             {

@@ -19,15 +19,15 @@ public sealed class BlobContainerClient
     public string Name { get; }
 
     /// <summary>Creates the (private) container; an existing container is not an error.</summary>
-    public async Task<Response> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<Response> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Put, StoragePipeline.Escape(Name));
         message.Request.Uri.AppendQuery("restype", "container");
-        return await _pipeline.SendAsync(message, ct, 409);
+        return await _pipeline.SendAsync(message, cancellationToken, 409);
     }
 
     /// <summary>Uploads a block blob in one request; without <paramref name="overwrite"/> an existing blob gives 409.</summary>
-    public async Task<Response> UploadAsync(string blobName, BinaryData content, bool overwrite, CancellationToken ct = default)
+    public async Task<Response> UploadAsync(string blobName, BinaryData content, bool overwrite, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(blobName));
@@ -39,24 +39,24 @@ public sealed class BlobContainerClient
         }
 
         message.Request.Content = RequestContent.Create(content);
-        return await _pipeline.SendAsync(message, ct);
+        return await _pipeline.SendAsync(message, cancellationToken);
     }
 
     /// <summary>Downloads the whole blob; a missing blob or container gives a response without a value.</summary>
-    public async Task<NullableResponse<BinaryData>> DownloadIfExistsAsync(string blobName, CancellationToken ct = default)
+    public async Task<NullableResponse<BinaryData>> DownloadIfExistsAsync(string blobName, CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Get, BlobPath(blobName));
-        var response = await _pipeline.SendAsync(message, ct, 404);
+        var response = await _pipeline.SendAsync(message, cancellationToken, 404);
         return response.Status == 404
             ? new NoValueResponse<BinaryData>(response)
             : Response.FromValue(response.Content, response);
     }
 
     /// <summary>Deletes the blob; the value is false when there was none.</summary>
-    public async Task<Response<bool>> DeleteIfExistsAsync(string blobName, CancellationToken ct = default)
+    public async Task<Response<bool>> DeleteIfExistsAsync(string blobName, CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Delete, BlobPath(blobName));
-        var response = await _pipeline.SendAsync(message, ct, 404);
+        var response = await _pipeline.SendAsync(message, cancellationToken, 404);
         return Response.FromValue(response.Status != 404, response);
     }
 

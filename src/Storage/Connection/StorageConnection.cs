@@ -129,7 +129,7 @@ public sealed class StorageConnection
     /// <c>__credential</c> = "managedidentity", <c>__clientId</c>). "__" and ":" separators both work.
     /// </summary>
     public static StorageConnection FromSettings(string name, Func<string, string?> getSetting) =>
-        FromSettings(name, getSetting, CreateCredential);
+        FromSettings(name, getSetting, AzureCredentials.Create);
 
     internal static StorageConnection FromSettings(
         string name,
@@ -247,24 +247,6 @@ public sealed class StorageConnection
 
         var credential = createCredential(get($"{prefix}__credential"), get($"{prefix}__clientId"));
         return new StorageConnection(accountName, serviceUris, isDevelopmentStorage: false, credential: credential);
-    }
-
-    private static TokenCredential CreateCredential(string? kind, string? clientId)
-    {
-        if (kind is null)
-        {
-            return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
-        }
-
-        if (string.Equals(kind, "managedidentity", StringComparison.OrdinalIgnoreCase))
-        {
-            return new ManagedIdentityCredential(clientId is null
-                ? ManagedIdentityId.SystemAssigned
-                : ManagedIdentityId.FromUserAssignedClientId(clientId));
-        }
-
-        throw new InvalidOperationException(
-            $"Unsupported storage credential '{kind}': use 'managedidentity', or leave it unset for DefaultAzureCredential.");
     }
 
     private static Uri ParseEndpoint(string value, string what)

@@ -31,17 +31,17 @@ public sealed class QueueClient
     private string MessagesPath => QueuePath + "/messages";
 
     /// <summary>Creates the queue; an existing queue is not an error.</summary>
-    public async Task<Response> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<Response> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Put, QueuePath);
-        return await _pipeline.SendAsync(message, ct, 409);
+        return await _pipeline.SendAsync(message, cancellationToken, 409);
     }
 
     /// <summary>Deletes the queue; the value is false when there was none.</summary>
-    public async Task<Response<bool>> DeleteIfExistsAsync(CancellationToken ct = default)
+    public async Task<Response<bool>> DeleteIfExistsAsync(CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Delete, QueuePath);
-        var response = await _pipeline.SendAsync(message, ct, 404);
+        var response = await _pipeline.SendAsync(message, cancellationToken, 404);
         return Response.FromValue(response.Status != 404, response);
     }
 
@@ -53,7 +53,7 @@ public sealed class QueueClient
         string messageText,
         TimeSpan? visibilityTimeout = null,
         TimeSpan? timeToLive = null,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageText);
         using var message = _pipeline.CreateMessage(RequestMethod.Post, MessagesPath);
@@ -64,7 +64,7 @@ public sealed class QueueClient
 
         message.Request.Uri.AppendQuery("messagettl", timeToLive is { } ttl ? TimeToLiveSeconds(ttl) : "-1");
         SetBody(message, messageText);
-        var response = await _pipeline.SendAsync(message, ct);
+        var response = await _pipeline.SendAsync(message, cancellationToken);
         return Response.FromValue(QueueXml.SendReceipt(QueueXml.Messages(response).Single()), response);
     }
 
@@ -72,26 +72,26 @@ public sealed class QueueClient
     public Task<Response<IReadOnlyList<QueueMessage>>> ReceiveMessagesAsync(
         int maxMessages,
         TimeSpan visibilityTimeout,
-        CancellationToken ct = default) =>
+        CancellationToken cancellationToken = default) =>
         GetMessagesAsync(
             maxMessages,
             Seconds(visibilityTimeout, nameof(visibilityTimeout), minimum: TimeSpan.FromSeconds(1)),
             QueueXml.ReceivedMessage,
-            ct);
+            cancellationToken);
 
     /// <summary>Looks at up to <paramref name="maxMessages"/> (1-32) visible messages without hiding them.</summary>
-    public Task<Response<IReadOnlyList<PeekedMessage>>> PeekMessagesAsync(int maxMessages, CancellationToken ct = default) =>
+    public Task<Response<IReadOnlyList<PeekedMessage>>> PeekMessagesAsync(int maxMessages, CancellationToken cancellationToken = default) =>
         GetMessagesAsync(
             maxMessages,
             visibilityTimeoutSeconds: null,
             QueueXml.PeekedMessage,
-            ct);
+            cancellationToken);
 
     /// <summary>Deletes a received message; one already gone (404) is not an error.</summary>
-    public async Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken ct = default)
+    public async Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
         using var message = CreateMessageRequest(RequestMethod.Delete, messageId, popReceipt);
-        return await _pipeline.SendAsync(message, ct, 404);
+        return await _pipeline.SendAsync(message, cancellationToken, 404);
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ public sealed class QueueClient
         string popReceipt,
         string? messageText,
         TimeSpan visibilityTimeout,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         using var message = CreateMessageRequest(RequestMethod.Put, messageId, popReceipt);
         message.Request.Uri.AppendQuery("visibilitytimeout", Seconds(visibilityTimeout, nameof(visibilityTimeout)));
@@ -112,7 +112,7 @@ public sealed class QueueClient
             SetBody(message, messageText);
         }
 
-        var response = await _pipeline.SendAsync(message, ct);
+        var response = await _pipeline.SendAsync(message, cancellationToken);
         return Response.FromValue(
             new UpdateReceipt(
                 StorageHeaders.Required(response, "x-ms-popreceipt"),
@@ -121,20 +121,20 @@ public sealed class QueueClient
     }
 
     /// <summary>The approximate number of messages (visible or not) in the queue.</summary>
-    public async Task<Response<int>> GetApproximateMessageCountAsync(CancellationToken ct = default)
+    public async Task<Response<int>> GetApproximateMessageCountAsync(CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Get, QueuePath);
         message.Request.Uri.AppendQuery("comp", "metadata");
-        var response = await _pipeline.SendAsync(message, ct);
+        var response = await _pipeline.SendAsync(message, cancellationToken);
         var count = int.Parse(StorageHeaders.Required(response, "x-ms-approximate-messages-count"), CultureInfo.InvariantCulture);
         return Response.FromValue(count, response);
     }
 
     /// <summary>Deletes every message in the queue.</summary>
-    public async Task<Response> ClearMessagesAsync(CancellationToken ct = default)
+    public async Task<Response> ClearMessagesAsync(CancellationToken cancellationToken = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Delete, MessagesPath);
-        return await _pipeline.SendAsync(message, ct);
+        return await _pipeline.SendAsync(message, cancellationToken);
     }
 
     // Receive hides the messages for a visibility timeout; without one this is a peek.
@@ -142,7 +142,7 @@ public sealed class QueueClient
         int maxMessages,
         string? visibilityTimeoutSeconds,
         Func<XElement, T> read,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Get, MessagesPath);
         message.Request.Uri.AppendQuery("numofmessages", MessageCount(maxMessages));
@@ -155,7 +155,7 @@ public sealed class QueueClient
             message.Request.Uri.AppendQuery("visibilitytimeout", visibilityTimeoutSeconds);
         }
 
-        var response = await _pipeline.SendAsync(message, ct);
+        var response = await _pipeline.SendAsync(message, cancellationToken);
         IReadOnlyList<T> messages = QueueXml.Messages(response).Select(read).ToList();
         return Response.FromValue(messages, response);
     }

@@ -26,52 +26,52 @@ public sealed class TableClient
     public string Name { get; }
 
     /// <summary>Creates the table; an existing table (409) is not an error.</summary>
-    public async Task<Response> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<Response> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         using var message = CreateMessage(RequestMethod.Post, "Tables");
         message.Request.Headers.SetValue("Prefer", "return-no-content");
         SetJson(message, new BinaryData(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = Name })));
-        return await SendAsync(message, ct, 409);
+        return await SendAsync(message, cancellationToken, 409);
     }
 
     /// <summary>Deletes the table; a missing table (404) is not an error.</summary>
-    public async Task<Response> DeleteAsync(CancellationToken ct = default)
+    public async Task<Response> DeleteAsync(CancellationToken cancellationToken = default)
     {
         using var message = CreateMessage(RequestMethod.Delete, $"Tables('{KeyLiteral(Name)}')");
-        return await SendAsync(message, ct, 404);
+        return await SendAsync(message, cancellationToken, 404);
     }
 
     /// <summary>Inserts the entity; 409 if it exists. The response's ETag header is the new version.</summary>
-    public async Task<Response> AddEntityAsync(TableEntity entity, CancellationToken ct = default)
+    public async Task<Response> AddEntityAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entity);
         using var message = CreateMessage(RequestMethod.Post, StoragePipeline.Escape(Name));
         message.Request.Headers.SetValue("Prefer", "return-no-content");
         SetJson(message, TableEntityJson.Serialize(entity));
-        return await SendAsync(message, ct);
+        return await SendAsync(message, cancellationToken);
     }
 
     /// <summary>Inserts, or merges into / replaces an existing entity, whatever its version.</summary>
-    public Task<Response> UpsertEntityAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken ct = default) =>
-        WriteEntityAsync(entity, ifMatch: null, mode, ct);
+    public Task<Response> UpsertEntityAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken cancellationToken = default) =>
+        WriteEntityAsync(entity, ifMatch: null, mode, cancellationToken);
 
     /// <summary>Updates an existing entity if its ETag still matches <paramref name="ifMatch"/> (<see cref="ETag.All"/>: any).</summary>
-    public Task<Response> UpdateEntityAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken ct = default)
+    public Task<Response> UpdateEntityAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken cancellationToken = default)
     {
         if (ifMatch == default)
         {
             throw new ArgumentException("Pass the entity's ETag, or ETag.All to update unconditionally.", nameof(ifMatch));
         }
 
-        return WriteEntityAsync(entity, ifMatch.ToString(), mode, ct);
+        return WriteEntityAsync(entity, ifMatch.ToString(), mode, cancellationToken);
     }
 
     /// <summary>Deletes the entity (default <paramref name="ifMatch"/>: "*"). A missing entity (404) is not an error.</summary>
-    public async Task<Response> DeleteEntityAsync(string partitionKey, string rowKey, ETag ifMatch = default, CancellationToken ct = default)
+    public async Task<Response> DeleteEntityAsync(string partitionKey, string rowKey, ETag ifMatch = default, CancellationToken cancellationToken = default)
     {
         using var message = CreateMessage(RequestMethod.Delete, EntityPath(Name, partitionKey, rowKey));
         message.Request.Headers.SetValue("If-Match", ifMatch == default ? "*" : ifMatch.ToString());
-        return await SendAsync(message, ct, 404);
+        return await SendAsync(message, cancellationToken, 404);
     }
 
     /// <summary>Reads one entity; a missing entity gives a response without a value.</summary>
@@ -79,11 +79,11 @@ public sealed class TableClient
         string partitionKey,
         string rowKey,
         IEnumerable<string>? select = null,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         using var message = CreateMessage(RequestMethod.Get, EntityPath(Name, partitionKey, rowKey));
         AppendSelect(message, select);
-        var response = await SendAsync(message, ct, 404);
+        var response = await SendAsync(message, cancellationToken, 404);
         if (response.Status == 404)
         {
             return new NoValueResponse<TableEntity>(response);
@@ -108,12 +108,12 @@ public sealed class TableClient
         string? filter = null,
         int? maxPerPage = null,
         IEnumerable<string>? select = null,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         var selected = select?.ToList();
         return new FuncAsyncPageable<TableEntity>(
             (token, pageSizeHint, cancellationToken) => QueryPageAsync(filter, pageSizeHint ?? maxPerPage, selected, token, cancellationToken),
-            ct);
+            cancellationToken);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed class TableClient
     /// </summary>
     public async Task<Response<IReadOnlyList<Response>>> SubmitTransactionAsync(
         IEnumerable<TableTransactionAction> actions,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actions);
         var list = actions.ToList();
@@ -134,7 +134,7 @@ public sealed class TableClient
         message.Request.Headers.SetValue("Content-Type", $"multipart/mixed; boundary={batchBoundary}");
         message.Request.Content = RequestContent.Create(BinaryData.FromString(
             TableTransaction.Serialize(_pipeline.Endpoint, Name, list, batchBoundary, changesetBoundary)));
-        var response = await SendAsync(message, ct);
+        var response = await SendAsync(message, cancellationToken);
 
         var results = TableTransaction.ParseResponses(response);
         var failed = results.FirstOrDefault(r => r.Status >= 400);
@@ -158,7 +158,7 @@ public sealed class TableClient
         int? top,
         IReadOnlyList<string>? select,
         string? continuationToken,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         using var message = CreateMessage(RequestMethod.Get, StoragePipeline.Escape(Name) + "()");
         var uri = message.Request.Uri;
@@ -184,7 +184,7 @@ public sealed class TableClient
             }
         }
 
-        var response = await SendAsync(message, ct);
+        var response = await SendAsync(message, cancellationToken);
         using var json = JsonDocument.Parse(response.Content);
         var entities = json.RootElement.TryGetProperty("value", out var value)
             ? value.EnumerateArray().Select(TableEntityJson.Deserialize).ToList()
@@ -201,7 +201,7 @@ public sealed class TableClient
         return Page<TableEntity>.FromValues(entities, next, response);
     }
 
-    private async Task<Response> WriteEntityAsync(TableEntity entity, string? ifMatch, TableUpdateMode mode, CancellationToken ct)
+    private async Task<Response> WriteEntityAsync(TableEntity entity, string? ifMatch, TableUpdateMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var method = mode == TableUpdateMode.Merge ? RequestMethod.Patch : RequestMethod.Put;
@@ -212,7 +212,7 @@ public sealed class TableClient
         }
 
         SetJson(message, TableEntityJson.Serialize(entity));
-        return await SendAsync(message, ct);
+        return await SendAsync(message, cancellationToken);
     }
 
     private HttpMessage CreateMessage(RequestMethod method, string path)
@@ -224,8 +224,8 @@ public sealed class TableClient
         return message;
     }
 
-    private Task<Response> SendAsync(HttpMessage message, CancellationToken ct, params int[] tolerated) =>
-        _pipeline.SendAsync(message, ct, tolerated);
+    private Task<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken, params int[] tolerated) =>
+        _pipeline.SendAsync(message, cancellationToken, tolerated);
 
     private static void SetJson(HttpMessage message, BinaryData json)
     {

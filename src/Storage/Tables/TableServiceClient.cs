@@ -14,12 +14,12 @@ public sealed class TableServiceClient
 
     public TableClient GetTableClient(string tableName) => new(_pipeline, tableName);
 
-    public Task<Response> CreateTableIfNotExistsAsync(string tableName, CancellationToken ct = default) =>
-        GetTableClient(tableName).CreateIfNotExistsAsync(ct);
+    public Task<Response> CreateTableIfNotExistsAsync(string tableName, CancellationToken cancellationToken = default) =>
+        GetTableClient(tableName).CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>Deletes the table; a missing table (404) is not an error.</summary>
-    public Task<Response> DeleteTableAsync(string tableName, CancellationToken ct = default) =>
-        GetTableClient(tableName).DeleteAsync(ct);
+    public Task<Response> DeleteTableAsync(string tableName, CancellationToken cancellationToken = default) =>
+        GetTableClient(tableName).DeleteAsync(cancellationToken);
 
     /// <summary>409 and 412 are concurrency conflicts callers retry; everything else is a plain failure.</summary>
     internal static RequestFailedException CreateException(Response response) =>
