@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.DevHost.AppRoot;
 using Vigil.DevHost.Azurite;
+using Vigil.DevHost.Config;
 using Vigil.DevHost.Handler;
 using Vigil.DevHost.Http;
 using Vigil.DevHost.Invocation;
@@ -176,6 +177,11 @@ public sealed class DevHostApp : IAsyncDisposable
         foreach (var function in App.Functions.Where(f => f.Trigger is TimerTriggerBinding))
         {
             timers.Start(function, _schedules[function.Name]);
+        }
+
+        if (ConfigApplier.Resolve(Options.ConfigFile, repoRoot) is { } configFile)
+        {
+            Log.Info(await ConfigApplier.ApplyAsync(BaseAddress, MasterKey, configFile, cancellationToken));
         }
 
         PrintBanner();

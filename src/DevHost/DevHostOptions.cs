@@ -95,7 +95,8 @@ public sealed class DevHostOptions
           --script-root DIR   function app root to run (default: the handler's build output;
                               pass a published folder to run exactly what ships)
           --settings FILE     local.settings.json (default: script root's, repo's, then the sample)
-          --config FILE       configuration document applied at start (default: the repo's sample)
+          --config FILE       configuration document applied at start with PUT /api/config
+                              (default: config/vigil.sample.yaml; 'none' applies nothing)
           --port N            HTTP port on 127.0.0.1 (default 7071; 0 = any free port)
           --storage CONN      use this storage connection string instead of Azurite
           --state-dir DIR     where Azurite is installed and keeps its data (default <repo>/.vigil)

@@ -1,3 +1,4 @@
+using Vigil.Functions.Alerts;
 using Vigil.Functions.Configuration;
 using Vigil.Functions.FunctionApp.Health;
 using Vigil.Functions.FunctionApp.SystemHeartbeat;
@@ -21,6 +22,7 @@ public static class VigilServices
         services.AddVigilStorage(configuration);
         services.AddHealthArea(configuration);
         services.AddMetricsArea();
+        services.AddAlertsArea();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }
@@ -56,7 +58,6 @@ public static class VigilServices
         return new UnavailableQueueStatistics();
     }
 
-    /// <summary>Registers a function (its class and as an <see cref="IFunction"/>); every area uses it.</summary>
     internal static IServiceCollection AddFunction<TFunction>(this IServiceCollection services)
         where TFunction : class, IFunction
     {

@@ -1,0 +1,16 @@
+namespace Vigil.Functions.Configuration;
+
+public static partial class AppSettings
+{
+    public static readonly AppSetting AlertSweepSchedule = new(
+        "VIGIL_ALERT_SWEEP_SCHEDULE", "*/15 * * * * *", "Six-field NCRONTAB schedule of the AlertSweep timer: re-evaluates every rule for time-driven transitions (pending periods without new data, absence, keepFiringFor expiry, flapping settling) and resolves alerts of removed rules.");
+
+    public static readonly AppSetting AlertHistoryRetention = new(
+        "VIGIL_ALERT_HISTORY_RETENTION", "30.00:00:00", "How long alert history (GET /api/alerts/history) is kept (d.hh:mm:ss); older days are deleted by the sweep.");
+
+    public static readonly AppSetting ResolvedAlertRetention = new(
+        "VIGIL_RESOLVED_ALERT_RETENTION", "1.00:00:00", "How long a resolved or inactive alert instance stays listed in GET /api/alerts before its state is dropped (d.hh:mm:ss).");
+
+    public static readonly AppSetting ConfigCacheDuration = new(
+        "VIGIL_CONFIG_CACHE", "00:00:05", "How long an instance reuses the configuration it read before checking Table Storage for a newer version (hh:mm:ss). A PUT takes effect at once on the instance that served it.");
+}
