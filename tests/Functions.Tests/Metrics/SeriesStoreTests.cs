@@ -112,7 +112,7 @@ public sealed class SeriesStoreTests
     }
 
     [Fact]
-    public async Task Merge_SteadyState_OneReadAndOneTransactionPerSeriesPerBucket()
+    public async Task Merge_SteadyState_OneTransactionPerSeriesPerBucketAndNoRead()
     {
         var time = new ManualTime(Now);
         var instance = new StoreInstance(_azurite, time);
@@ -130,9 +130,31 @@ public sealed class SeriesStoreTests
 
         var reads = instance.Statistics.Reads - before.Reads;
         var transactions = instance.Statistics.Transactions - before.Transactions;
-        Assert.Equal(100, reads); // 5 series x 20 buckets
-        Assert.Equal(100, transactions);
+        Assert.Equal(100, transactions); // 5 series x 20 buckets
+        Assert.Equal(0, reads); // the rows this instance wrote stand in for a read while no other instance writes the series
         Assert.Equal(0, instance.Statistics.IndexWrites - before.IndexWrites);
+    }
+
+    [Fact]
+    public async Task Merge_AnotherInstanceWroteSinceOurLastWrite_ConflictThenReadNoLoss()
+    {
+        var time = new ManualTime(Now);
+        var a = new StoreInstance(_azurite, time);
+        var b = new StoreInstance(_azurite, time);
+        var labels = LabelSet.From(("test", Messages.Unique("stale")));
+        var t = Now.ToUnixTimeMilliseconds();
+
+        await a.ApplyAsync(Messages.Delta("stale_total", labels, 1, t, "m1")); // a remembers its rows
+        await b.ApplyAsync(Messages.Delta("stale_total", labels, 10, t, "m2")); // b changes them
+        await a.ApplyAsync(Messages.Delta("stale_total", labels, 100, t, "m3")); // a's memory is stale: 412, read, retry
+        await a.ApplyAsync(Messages.Delta("stale_total", labels, 1000, t + 20_000, "m4")); // a new bucket and a stale rollup
+
+        var selector = new SeriesSelector("stale_total", [LabelMatcher.Create("test", MatchOperator.Equal, labels.Get("test")!)]);
+        var raw = Assert.Single(await a.Query.QueryAsync(selector, Aggregation.Parse("increase"), TimeSpan.FromMinutes(1), [], Now.AddSeconds(30), CancellationToken.None));
+        var rollup = Assert.Single(await a.Query.QueryAsync(selector, Aggregation.Parse("increase"), TimeSpan.FromHours(2), [], Now.AddSeconds(30), CancellationToken.None));
+        Assert.Equal(1111, raw.Value);
+        Assert.Equal(1111, rollup.Value);
+        Assert.True(a.Statistics.Conflicts >= 1);
     }
 
     [Fact]

@@ -18,7 +18,15 @@ public sealed class SeriesStore
 {
     public static readonly TimeSpan IndexRefreshInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the running totals are logged (while merges happen).</summary>
+    public static readonly TimeSpan StatisticsLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Series whose last written rows are remembered (a read saved per merge); past this the memory is cleared.</summary>
+    public const int CachedSeriesLimit = 10_000;
+
     private const int MaxAttempts = 12;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, TableEntity>> _written = new(StringComparer.Ordinal);
+    private long _lastStatisticsLog;
     private readonly VigilTables _tables;
     private readonly TimeProvider _time;
     private readonly ILogger<SeriesStore> _logger;
@@ -52,10 +60,16 @@ public sealed class SeriesStore
 
         for (var attempt = 1; ; attempt++)
         {
-            var rows = await ReadAsync(table, fingerprint, minBucket, ct);
+            // The rows this instance wrote last time (with their ETags) stand in for a read: every write is conditional
+            // (ETag, or create-only), so if another instance changed the partition meanwhile the write fails and we read.
+            var rows = attempt == 1 && _written.TryRemove(fingerprint, out var remembered)
+                ? remembered
+                : await ReadAsync(table, fingerprint, minBucket, ct);
             try
             {
                 await ApplyAsync(table, latest, byBucket, rows, ct);
+                Remember(fingerprint, rows, byBucket.Keys.Max());
+                LogStatisticsIfDue();
                 return;
             }
             catch (Exception ex) when ((ex is TableTransactionFailedException { IsConflict: true } or TableConflictException) && attempt < MaxAttempts)
@@ -65,6 +79,23 @@ public sealed class SeriesStore
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct);
             }
         }
+    }
+
+    private void Remember(string fingerprint, Dictionary<string, TableEntity> rows, long latestBucket)
+    {
+        // Keep what the next merges of this series will touch: the meta row and the rows of the last 10 minutes.
+        var oldest = latestBucket - (2 * BucketTime.RollupMs);
+        foreach (var key in rows.Where(r => r.Key != SeriesRows.MetaRow && (r.Value.GetInt64(SeriesRows.Start) ?? long.MinValue) < oldest).Select(r => r.Key).ToList())
+        {
+            rows.Remove(key);
+        }
+
+        if (_written.Count >= CachedSeriesLimit)
+        {
+            _written.Clear();
+        }
+
+        _written[fingerprint] = rows;
     }
 
     private async Task<Dictionary<string, TableEntity>> ReadAsync(TableClient table, string fingerprint, long minBucket, CancellationToken ct)
@@ -182,9 +213,48 @@ public sealed class SeriesStore
             Statistics.Transaction();
             Statistics.Buckets(written);
 
-            // The next window's transaction updates the meta row again: carry its new version.
-            metaExists = true;
-            metaETag = response.Value[^1].Headers.ETag ?? ETag.All;
+            // What we wrote is now the partition's state: remember each row with its new version (the next window's
+            // transaction updates the meta row again; the next merge may start from these rows instead of a read).
+            // A row whose new ETag the response lacks is forgotten: treated as absent, its next write is create-only
+            // and fails safely (409), which makes us read.
+            for (var i = 0; i < actions.Count; i++)
+            {
+                var entity = actions[i].Entity;
+                if (response.Value[i].Headers.ETag is { } etag)
+                {
+                    entity.ETag = etag;
+                    rows[entity.RowKey] = entity;
+                }
+                else
+                {
+                    rows.Remove(entity.RowKey);
+                }
+            }
+
+            metaExists = rows.TryGetValue(SeriesRows.MetaRow, out var writtenMeta);
+            metaETag = writtenMeta?.ETag ?? default;
+        }
+    }
+
+    private void LogStatisticsIfDue()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastStatisticsLog);
+        if (last != 0 && _time.GetElapsedTime(last, now) < StatisticsLogInterval)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastStatisticsLog, now, last) == last && last != 0)
+        {
+            _logger.LogInformation(
+                "Series store totals: {Reads} reads, {Transactions} transactions, {IndexWrites} index writes, {Conflicts} conflicts, {SeriesBuckets} series-buckets written, {Duplicates} duplicates skipped",
+                Statistics.Reads,
+                Statistics.Transactions,
+                Statistics.IndexWrites,
+                Statistics.Conflicts,
+                Statistics.SeriesBuckets,
+                Statistics.SkippedDuplicates);
         }
     }
 
