@@ -41,6 +41,7 @@ public static partial class Program
         devhost.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = "0 0 0 1 1 *";
         devhost.SettingOverrides["VIGIL_METRICS_RETENTION_SCHEDULE"] = "0 0 0 1 1 *";
 
+        var loadAtStart = LoadAverage();
         Console.WriteLine($"Starting DevHost (Azurite, handler)... {options}");
         await using var host = await DevHostApp.StartAsync(devhost, CancellationToken.None);
         var key = host.IngestKey ?? throw new InvalidOperationException("DevHost registered no ingest key (DEVHOST_INGEST_KEY).");
@@ -135,7 +136,7 @@ public static partial class Program
         var peakRss = samples.Max(s => s.RssKb);
         var meanRss = samples.Average(s => s.RssKb);
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Load: {options}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load: {options}; machine: {Environment.ProcessorCount} cores, load average at start {loadAtStart}, at end {LoadAverage()}");
         report.AppendLine(CultureInfo.InvariantCulture, $"Requests: {requests:N0} sent in {sendSeconds:F1} s; statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value:N0}"))}");
         report.AppendLine(CultureInfo.InvariantCulture, $"Accepted: {accepted:N0} samples = {accepted / sendSeconds:N0} samples/s (target {options.Rate:N0})");
         report.AppendLine(CultureInfo.InvariantCulture, $"Latency: p50 {Percentile(sorted, 0.5):F1} ms, p95 {Percentile(sorted, 0.95):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms");
@@ -219,6 +220,19 @@ public static partial class Program
         catch (IOException)
         {
             return 0;
+        }
+    }
+
+    /// <summary>The 1-minute load average (other work on the machine skews every figure).</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 

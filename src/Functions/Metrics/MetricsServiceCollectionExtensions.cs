@@ -22,7 +22,7 @@ public static class MetricsServiceCollectionExtensions
         services.AddSingleton(sp => new MetricsIngestor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MetricsIngestor>>(), sp.GetRequiredService<IngestLimits>()));
         services.AddSingleton<SeriesStoreStatistics>();
         services.AddSingleton<SeriesStore>();
-        services.AddSingleton<SeriesMergeCoordinator>(sp => new SeriesMergeCoordinator(sp.GetRequiredService<SeriesStore>(), sp.GetRequiredService<Configuration.SettingsReader>()));
+        services.AddSingleton<SeriesMergeCoordinator>(sp => new SeriesMergeCoordinator(sp.GetRequiredService<SeriesStore>(), sp.GetRequiredService<Configuration.SettingsReader>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SeriesQueryService>();
         services.AddSingleton<ISeriesQuery>(sp => sp.GetRequiredService<SeriesQueryService>());
         services.AddSingleton<SeriesRetention>();
