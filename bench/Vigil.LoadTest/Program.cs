@@ -13,7 +13,7 @@ namespace Vigil.LoadTest;
 /// Sustained ingest through DevHost on Azurite: paced POST /api/metrics batches, the evaluator draining the metrics
 /// queue, queue depth and handler memory sampled each second, the series store's table operations read from the
 /// handler's log. Bounded in time and count; loopback only. Usage:
-/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8]</c>
+/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8] [--linger 00:00:00.100]</c>
 /// </summary>
 public static partial class Program
 {
@@ -40,6 +40,10 @@ public static partial class Program
         };
         devhost.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = "0 0 0 1 1 *";
         devhost.SettingOverrides["VIGIL_METRICS_RETENTION_SCHEDULE"] = "0 0 0 1 1 *";
+        if (options.Linger is { } linger)
+        {
+            devhost.SettingOverrides["VIGIL_METRICS_MERGE_LINGER"] = linger;
+        }
 
         var loadAtStart = LoadAverage();
         Console.WriteLine($"Starting DevHost (Azurite, handler)... {options}");
@@ -242,7 +246,7 @@ public static partial class Program
     private static partial Regex TotalsPattern();
 }
 
-public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders)
+public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders, string? Linger = null)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -259,6 +263,7 @@ public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, s
                 "--series" => options with { Series = Math.Clamp(Int(), 1, 100_000) },
                 "--format" => options with { Format = value == "influx" ? "influx" : "json" },
                 "--senders" => options with { Senders = Math.Clamp(Int(), 1, 64) },
+                "--linger" => options with { Linger = TimeSpan.Parse(value, CultureInfo.InvariantCulture).ToString("c", CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
@@ -266,5 +271,5 @@ public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, s
         return options;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rate:N0} samples/s in batches of {Batch:N0} ({Format}), {Series:N0} series, {Seconds} s, {Senders} senders");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rate:N0} samples/s in batches of {Batch:N0} ({Format}), {Series:N0} series, {Seconds} s, {Senders} senders, merge linger {Linger ?? "default"}");
 }
