@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Vigil.DevHost;
+using Vigil.DevHost.Azurite;
 
 namespace Vigil.LoadTest;
 
@@ -46,7 +47,13 @@ public static partial class Program
         }
 
         var loadAtStart = LoadAverage();
-        Console.WriteLine($"Starting DevHost (Azurite, handler)... {options}");
+        Console.WriteLine($"Starting Azurite (in memory, fresh), DevHost and the handler... {options}");
+
+        // A fresh in-memory Azurite on free ports: earlier runs' data would slow it down and skew the figures.
+        await using var azurite = await AzuriteLauncher.StartAsync(
+            new AzuriteLaunchOptions { InstallDirectory = Path.Combine(RepositoryRoot(), ".vigil", "azurite") },
+            CancellationToken.None);
+        devhost.StorageConnectionString = azurite.ConnectionString;
         await using var host = await DevHostApp.StartAsync(devhost, CancellationToken.None);
         var key = host.IngestKey ?? throw new InvalidOperationException("DevHost registered no ingest key (DEVHOST_INGEST_KEY).");
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders * 2 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -225,6 +232,19 @@ public static partial class Program
         {
             return 0;
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Functions.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
     }
 
     /// <summary>The 1-minute load average (other work on the machine skews every figure).</summary>
