@@ -6,6 +6,7 @@ using Vigil.Functions.FunctionApp.SystemHeartbeatReceiver;
 using Vigil.Functions.Health;
 using Vigil.Functions.Hosting;
 using Vigil.Functions.Metrics;
+using Vigil.Functions.Notifications;
 using Vigil.Functions.Storage;
 using Vigil.Storage;
 using Vigil.Storage.Emulation;
@@ -23,6 +24,7 @@ public static class VigilServices
         services.AddHealthArea(configuration);
         services.AddMetricsArea();
         services.AddAlertsArea();
+        services.AddNotificationsArea();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }
