@@ -157,6 +157,112 @@ public sealed class ProbesEndToEndTests : IAsyncLifetime
         Assert.StartsWith("no beat received since Vigil started watching", heartbeat.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    private async Task<(HttpStatusCode Code, JsonDocument Body)> BeatAsync(string name, string query = "", string? body = null, string? key = "ingest")
+    {
+        using var request = LocalVigil.Request(HttpMethod.Post, $"api/heartbeats/{name}{query}");
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key == "ingest" ? _vigil.Host.IngestKey : key);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "text/plain");
+        }
+
+        using var response = await _vigil.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text.Length == 0 ? "{}" : text));
+    }
+
+    [Fact]
+    public async Task Heartbeats_BeatFailAndRecover_RuleFollowsAtOnce()
+    {
+        var job = "job-" + _suffix;
+        var rule = "JobFailed" + _suffix;
+        await ApplyAsync($$"""
+            heartbeats:
+              - name: {{job}}
+                expectEvery: 1h
+            rules:
+              - name: {{rule}}
+                status: { heartbeat: {{job}} }
+                severity: critical
+            """);
+
+        var (okCode, ok) = await BeatAsync(job);
+        Assert.Equal(HttpStatusCode.OK, okCode);
+        Assert.Equal("healthy", ok.RootElement.GetProperty("status").GetString());
+        Assert.Equal(1, ok.RootElement.GetProperty("beats").GetInt64());
+
+        var (failCode, failed) = await BeatAsync(job, "?status=fail", "exit code 3");
+        Assert.Equal(HttpStatusCode.OK, failCode);
+        Assert.Equal("unhealthy", failed.RootElement.GetProperty("status").GetString());
+        Assert.Equal("firing", await AlertStateAsync(rule)); // evaluated in the same request, no sweep needed
+        var (_, status) = await StatusAsync();
+        var heartbeat = Named(status, "heartbeats", job);
+        Assert.Equal("unhealthy", heartbeat.GetProperty("status").GetString());
+        Assert.Equal("the last beat reported a failure: exit code 3", heartbeat.GetProperty("detail").GetString());
+        Assert.Equal("fail", heartbeat.GetProperty("lastBeat").GetProperty("status").GetString());
+
+        await BeatAsync(job, "?message=retried");
+        Assert.Equal("resolved", await AlertStateAsync(rule));
+        var (_, after) = await StatusAsync();
+        Assert.Equal("healthy", Named(after, "heartbeats", job).GetProperty("status").GetString());
+        Assert.Equal("retried", Named(after, "heartbeats", job).GetProperty("lastBeat").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Heartbeats_BadRequests_AnswerPreciselyAndRecordNothing()
+    {
+        var job = "job-" + _suffix;
+        await ApplyAsync($"heartbeats:\n  - name: {job}\n    expectEvery: 1h\n");
+
+        var (noKey, _) = await BeatAsync(job, key: null);
+        var (wrongKey, _) = await BeatAsync(job, key: "vgl_nosuchkey_0000000000000000000000000000");
+        var (unknown, unknownBody) = await BeatAsync("no-such-" + _suffix);
+        var (badStatus, badStatusBody) = await BeatAsync(job, "?status=maybe");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey);
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Contains($"No heartbeat is named 'no-such-{_suffix}'", unknownBody.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus);
+        Assert.Equal("status", badStatusBody.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        var (_, status) = await StatusAsync();
+        Assert.Equal(0, Named(status, "heartbeats", job).GetProperty("beats").GetInt64());
+    }
+
+    [Fact]
+    public async Task ProbeMetrics_ReachTheSeriesStoreAndMetricRulesCanUseThem()
+    {
+        var rule = "ProbeFailing" + _suffix;
+        await ApplyAsync($$"""
+            probes:
+              - name: {{Api}}
+                http: { url: "http://127.0.0.1:{{_port}}/health" }
+                every: 10s
+                timeout: 2s
+            rules:
+              - name: {{rule}}
+                metric: probe_success
+                match: { probe: {{Api}} }
+                aggregate: last
+                window: 1m
+                thresholds: { critical: "< 1" }
+            """);
+
+        _status = 500;
+        await RunProbesAsync();
+
+        await LocalVigil.EventuallyAsync(async () => await AlertStateAsync(rule) == "firing", TimeSpan.FromSeconds(30), "probe_success 0 reaches the rule through the metrics queue");
+        using var series = await _vigil.GetJsonAsync($"api/series?metric=probe_http_status_code&match[]=probe%3D%22{Api}%22", _vigil.Host.FunctionKey);
+        var found = Assert.Single(series.RootElement.GetProperty("series").EnumerateArray());
+        Assert.Equal(500, found.GetProperty("lastValue").GetDouble());
+        Assert.Equal("vigil:probes", found.GetProperty("labels").GetProperty("source").GetString());
+        Assert.Equal("http", found.GetProperty("labels").GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task SampleConfiguration_ItsProbesAreHealthyUnderDevHost()
     {

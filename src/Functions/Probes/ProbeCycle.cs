@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vigil.Domain.Probes;
+using Vigil.Domain.Probes.Results;
 using Vigil.Domain.Probes.Scheduling;
 using Vigil.Domain.Probes.Status;
 using Vigil.Domain.Rules;
@@ -18,12 +19,16 @@ public sealed record ProbeCycleReport(int Configured, int Ran, IReadOnlyList<str
 
 /// <summary>
 /// One RunProbes tick: pick the due probes (<see cref="ProbeSchedule"/>), run them (<see cref="ProbeRunner"/>),
-/// record the results (<see cref="ProbeRecorder"/>), send their metrics, look at the heartbeats' deadlines and
+/// record the results (<see cref="ProbeRecorder"/>), send their metrics (<see cref="ProbeSamples"/>) to the
+/// <c>metrics</c> queue, look at the heartbeats' deadlines and
 /// the components of Vigil's own health, forget removed probes and heartbeats, and evaluate at once the status
 /// rules of every probe or heartbeat whose status changed (alert events go to the invocation's output).
 /// </summary>
 public sealed partial class ProbeCycle
 {
+    /// <summary>The RunProbes output binding to the <c>metrics</c> queue (function.json <c>metricsOut</c>).</summary>
+    public const string MetricsOutput = "metricsOut";
+
     private readonly ConfigProvider _config;
     private readonly ProbeStatusStore _store;
     private readonly ProbeRunner _runner;
@@ -74,6 +79,10 @@ public sealed partial class ProbeCycle
         var results = await _runner.RunAsync(due, cancellationToken);
         var ran = due.Select((probe, i) => (probe, result: results[i])).Where(r => r.result is not null).ToList();
         var steps = await _recorder.RecordAsync([.. ran.Select(r => r.probe)], [.. ran.Select(r => r.result!)], stored, now, cancellationToken);
+        foreach (var message in ProbeSamples.ToMessages(ran.SelectMany(r => ProbeSamples.Of(r.probe, r.result!)), "probes-" + Guid.NewGuid().ToString("N")))
+        {
+            outputs.AddMessage(MetricsOutput, message);
+        }
 
         var heartbeatChanges = await _heartbeats.ObserveAsync(config.Heartbeats, now, cancellationToken);
         await components;

@@ -1,4 +1,5 @@
 using Vigil.Functions.Alerts.Status;
+using Vigil.Functions.FunctionApp.RecordHeartbeat;
 using Vigil.Functions.FunctionApp.RunProbes;
 using Vigil.Functions.FunctionApp.Status;
 using Vigil.Functions.Probes.Execution;
@@ -30,6 +31,7 @@ public static class ProbesArea
         services.AddSingleton<IComponentStatusSource, ProbeStatusSource>();
         services.AddFunction<RunProbesFunction>();
         services.AddFunction<StatusFunction>();
+        services.AddFunction<RecordHeartbeatFunction>();
         return services;
     }
 }

@@ -116,7 +116,7 @@ public sealed class ProbeSamplesTests
         Assert.Equal(
             [("probe_success", 1d), ("probe_duration_seconds", 0.25), ("probe_http_status_code", 200d), ("probe_tls_cert_days_left", 20.5)],
             samples.Select(s => (s.Metric, s.Value)));
-        Assert.All(samples, s => Assert.Equal("probe=\"api-health\", type=\"tcp\"", string.Join(", ", s.Labels.Select(l => $"{l.Name}=\"{l.Value}\""))));
+        Assert.All(samples, s => Assert.Equal("probe=\"api-health\", source=\"vigil:probes\", type=\"tcp\"", string.Join(", ", s.Labels.Select(l => $"{l.Name}=\"{l.Value}\""))));
         Assert.All(samples, s => Assert.Equal(at.AddMilliseconds(250).ToUnixTimeMilliseconds(), s.TimestampMs));
     }
 
@@ -129,4 +129,30 @@ public sealed class ProbeSamplesTests
 
         Assert.Equal([("probe_success", 0d), ("probe_duration_seconds", 10d)], samples.Select(s => (s.Metric, s.Value)));
     }
+
+    [Fact]
+    public void ToMessages_ThousandProbes_SplitUnderTheLimitAndDecodeToTheSamples()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var samples = Enumerable.Range(0, 1000)
+            .SelectMany(i => Vigil.Domain.Probes.Results.ProbeSamples.Of(
+                new Vigil.Domain.Probes.ProbeDefinition($"probe-{i:D4}", new Vigil.Domain.Probes.TcpProbeTarget("h", 1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 1, 1),
+                new ProbeResult(at.AddMilliseconds(i), TimeSpan.FromMilliseconds(5 + (i % 50)), i % 10 == 0 ? HealthStatus.Unhealthy : HealthStatus.Healthy, null, 200, null)))
+            .ToList();
+
+        var messages = Vigil.Domain.Probes.Results.ProbeSamples.ToMessages(samples, "tick");
+
+        Assert.True(messages.Count > 1);
+        Assert.All(messages, m => Assert.True(Vigil.Domain.Metrics.Messages.MessageSplitter.MeasureAsHostWrites(m) <= Vigil.Domain.Metrics.Messages.MessageSplitter.DefaultMaxMessageBytes));
+        var series = messages.SelectMany(m => m.Series).ToList();
+        Assert.Equal(3000, series.Count);
+        Assert.Equal(messages.Count, messages.Select(m => m.Id).Distinct().Count());
+        var success = series.Where(s => s.Metric == "probe_success").ToDictionary(s => s.Labels["probe"], s => Assert.Single(s.DecodeBuckets()).Aggregate.LastValue);
+        Assert.Equal(0, success["probe-0010"]);
+        Assert.Equal(1, success["probe-0011"]);
+        Assert.All(series, s => Assert.Equal("gauge", s.Kind));
+    }
+
+    [Fact]
+    public void ToMessages_NoSamples_NoMessage() => Assert.Empty(Vigil.Domain.Probes.Results.ProbeSamples.ToMessages([], "tick"));
 }
