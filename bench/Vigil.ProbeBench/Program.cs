@@ -79,6 +79,7 @@ public static partial class Program
     private static async Task DevHostAsync(string document, int ticks)
     {
         var tickLines = new List<double>();
+        var phases = new List<(double Run, double Record, double Metrics)>();
         var options = new DevHostOptions
         {
             HttpPort = 0,
@@ -91,6 +92,7 @@ public static partial class Program
                     lock (tickLines)
                     {
                         tickLines.Add(double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture));
+                        phases.Add((Ms(match, "run"), Ms(match, "record"), Ms(match, "metrics")));
                     }
                 }
                 else if (line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("fail:", StringComparison.Ordinal))
@@ -140,6 +142,9 @@ public static partial class Program
         lock (tickLines)
         {
             Report("RunProbes tick inside the handler (its own log line)", tickLines.Skip(1).ToList());
+            Report("  of which running the probes", phases.Skip(1).Select(p => p.Run).ToList());
+            Report("  of which recording results in Table Storage", phases.Skip(1).Select(p => p.Record).ToList());
+            Report("  of which building metrics messages", phases.Skip(1).Select(p => p.Metrics).ToList());
         }
     }
 
@@ -176,7 +181,9 @@ public static partial class Program
         return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex(@"Ran (?<ran>\d+) of (?<configured>\d+) probes: .* in (?<ms>[0-9.]+) ms")]
+    private static double Ms(Match match, string group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"Ran (?<ran>\d+) of (?<configured>\d+) probes: .* in (?<ms>[0-9.]+) ms \(runs (?<run>[0-9.]+) ms, recording (?<record>[0-9.]+) ms, metrics (?<metrics>[0-9.]+) ms\)")]
     private static partial Regex TickLine();
 }
 

@@ -76,13 +76,19 @@ public sealed partial class ProbeCycle
         var due = config.Probes
             .Where(p => ProbeSchedule.IsDue(p.Name, p.Every, stored.TryGetValue(p.Name, out var row) ? row.State.LastScheduledAt : null, now, _timing.Tick))
             .ToList();
+        var runStarted = Stopwatch.GetTimestamp();
         var results = await _runner.RunAsync(due, cancellationToken);
+        var runTime = Stopwatch.GetElapsedTime(runStarted);
         var ran = due.Select((probe, i) => (probe, result: results[i])).Where(r => r.result is not null).ToList();
         var steps = await _recorder.RecordAsync([.. ran.Select(r => r.probe)], [.. ran.Select(r => r.result!)], stored, now, cancellationToken);
+        var recordTime = Stopwatch.GetElapsedTime(runStarted) - runTime;
+        var metricsStarted = Stopwatch.GetTimestamp();
         foreach (var message in ProbeSamples.ToMessages(ran.SelectMany(r => ProbeSamples.Of(r.probe, r.result!)), "probes-" + Guid.NewGuid().ToString("N")))
         {
             outputs.AddMessage(MetricsOutput, message);
         }
+
+        var metricsTime = Stopwatch.GetElapsedTime(metricsStarted);
 
         var heartbeatChanges = await _heartbeats.ObserveAsync(config.Heartbeats, now, cancellationToken);
         await components;
@@ -105,7 +111,7 @@ public sealed partial class ProbeCycle
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        LogTick(_logger, ran.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds));
+        LogTick(_logger, ran.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds), Math.Round(runTime.TotalMilliseconds), Math.Round(recordTime.TotalMilliseconds), Math.Round(metricsTime.TotalMilliseconds));
         return new ProbeCycleReport(config.Probes.Count, ran.Count, probeChanges, heartbeatChanges, elapsed);
     }
 
@@ -152,6 +158,6 @@ public sealed partial class ProbeCycle
     [LoggerMessage(Level = LogLevel.Information, Message = "Probe {Probe}: {Previous} -> {Status} ({Reason})")]
     private static partial void LogChange(ILogger logger, string probe, Domain.Health.HealthStatus previous, Domain.Health.HealthStatus status, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ran {Ran} of {Configured} probes: {ProbeChanges} probe and {HeartbeatChanges} heartbeat status changes in {ElapsedMs} ms")]
-    private static partial void LogTick(ILogger logger, int ran, int configured, int probeChanges, int heartbeatChanges, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ran {Ran} of {Configured} probes: {ProbeChanges} probe and {HeartbeatChanges} heartbeat status changes in {ElapsedMs} ms (runs {RunMs} ms, recording {RecordMs} ms, metrics {MetricsMs} ms)")]
+    private static partial void LogTick(ILogger logger, int ran, int configured, int probeChanges, int heartbeatChanges, double elapsedMs, double runMs, double recordMs, double metricsMs);
 }
