@@ -1,5 +1,4 @@
 using System.Net;
-using Vigil.Domain.Configuration;
 using Vigil.Functions.Alerts.Api;
 using Vigil.Functions.Alerts.Config;
 using Vigil.Functions.Alerts.Evaluation;
@@ -41,9 +40,7 @@ public sealed partial class ConfigApplyFunction : HttpFunction
         }
 
         var config = result!.Config!;
-        var current = await _store.GetAsync(cancellationToken);
-        var previous = current is null ? null : ConfigReader.Load(current.Document).Config;
-        var plan = Domain.Configuration.ConfigPlan.Compute(previous?.Objects, config.Objects);
+        var (plan, current) = await _store.PlanAsync(config, cancellationToken);
         var now = _time.GetUtcNow();
         StoredConfig stored;
         if (current is not null && current.Sha256 == ConfigStore.Hash(document))
