@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Vigil.DevHost;
 using Vigil.Storage.Emulation;
@@ -72,7 +72,7 @@ public static class DetectionLatency
 
     private static async Task<string> CreateIngestKeyAsync(HttpClient client, string masterKey)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest-keys") { Content = JsonContent.Create(new { source = "latency-harness" }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest-keys") { Content = new StringContent(JsonSerializer.Serialize(new { source = "latency-harness" }), Encoding.UTF8, "application/json") };
         request.Headers.Add("x-functions-key", masterKey);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
@@ -84,7 +84,7 @@ public static class DetectionLatency
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/metrics")
         {
-            Content = JsonContent.Create(new { samples = new[] { new { metric = Metric, value, kind = "gauge" } } }),
+            Content = new StringContent(JsonSerializer.Serialize(new { samples = new[] { new { metric = Metric, value, kind = "gauge" } } }), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         using var response = await client.SendAsync(request);
