@@ -4,10 +4,12 @@ using Vigil.Domain.Configuration;
 using Vigil.Domain.Health;
 using Vigil.Domain.Rules;
 using Vigil.Domain.Rules.Conditions;
+using Microsoft.Extensions.Configuration;
 using Vigil.Functions.Alerts;
 using Vigil.Functions.Alerts.Evaluation;
 using Vigil.Functions.Alerts.History;
 using Vigil.Functions.Alerts.State;
+using Vigil.Functions.Configuration;
 using Vigil.Functions.Hosting;
 using Vigil.Functions.Storage;
 using Vigil.Testing;
@@ -33,7 +35,8 @@ public sealed class AlertEvaluatorTests
 
     public AlertEvaluatorTests(AzuriteFixture azurite) => _tables = new VigilTables(azurite.StorageConnection.CreateTableServiceClient());
 
-    private AlertEvaluator NewEvaluator() => new(_series, [_statuses], new AlertStateStore(_tables), new AlertHistoryStore(_tables), NullLogger<AlertEvaluator>.Instance);
+    private AlertEvaluator NewEvaluator() =>
+        new(_series, [_statuses], new AlertStateStore(_tables), new AlertHistoryStore(_tables), new SettingsReader(new ConfigurationBuilder().Build()), NullLogger<AlertEvaluator>.Instance);
 
     private AlertRule Rule(string yaml)
     {
@@ -162,9 +165,36 @@ public sealed class AlertEvaluatorTests
         var outputs = new InvocationResult();
         await evaluator.RetireRemovedAsync(others, T0.AddMinutes(1), outputs, CancellationToken.None);
         await evaluator.RetireRemovedAsync(others, T0.AddMinutes(2), new InvocationResult(), CancellationToken.None);
+        Assert.Single(await new AlertStateStore(_tables).ListAsync(rule.Name, CancellationToken.None)); // kept until its resend went out
+        var resent = new InvocationResult();
+        await evaluator.ResendAsync(T0.AddMinutes(3), resent, CancellationToken.None);
+        await evaluator.RetireRemovedAsync(others, T0.AddMinutes(4), new InvocationResult(), CancellationToken.None);
 
         var resolved = Assert.Single(Events(outputs), e => e.Rule == rule.Name);
         Assert.Equal(("resolved", "gone soon"), (resolved.State, resolved.Annotations["summary"]));
+        Assert.Equal(resolved.EventId, Assert.Single(Events(resent), e => e.Rule == rule.Name).EventId);
         Assert.Empty(await new AlertStateStore(_tables).ListAsync(rule.Name, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ResendAsync_AfterTheDelay_SendsTheLastEventOnceMoreWithItsId()
+    {
+        var rule = Rule("rules:\n  - name: NAME\n    metric: resend\n    thresholds: { critical: \"> 1\" }\n");
+        _series.Set("resend", 5);
+        var evaluator = NewEvaluator();
+        var first = new InvocationResult();
+        await evaluator.EvaluateAsync([rule], T0, first, CancellationToken.None);
+
+        var early = new InvocationResult();
+        await evaluator.ResendAsync(T0.AddSeconds(89), early, CancellationToken.None);
+        var due = new InvocationResult();
+        await evaluator.ResendAsync(T0.AddSeconds(90), due, CancellationToken.None);
+        var again = new InvocationResult();
+        await evaluator.ResendAsync(T0.AddSeconds(200), again, CancellationToken.None);
+
+        var firing = Assert.Single(Events(first));
+        Assert.DoesNotContain(Events(early), e => e.Rule == rule.Name);
+        Assert.Equal(firing, Assert.Single(Events(due), e => e.Rule == rule.Name) with { Labels = firing.Labels, Annotations = firing.Annotations });
+        Assert.DoesNotContain(Events(again), e => e.Rule == rule.Name);
     }
 }
