@@ -223,6 +223,39 @@ public sealed partial class RulesEndToEndTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("api/alerts?state=burning", "state")]
+    [InlineData("api/alerts?severity=fatal", "severity")]
+    [InlineData("api/alerts?label=9bad=x", "label")]
+    [InlineData("api/alerts/history?limit=0", "limit")]
+    [InlineData("api/alerts/history?limit=abc", "limit")]
+    public async Task AlertsApi_InvalidFilter_400NamingTheField(string path, string field)
+    {
+        using var request = LocalVigil.Request(HttpMethod.Get, path, FunctionKey);
+        using var response = await _vigil.Client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, body.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task AlertsHistory_Paged_FollowsTheNextToken()
+    {
+        var rule = "Paged" + _suffix;
+        await SendConfigAsync(HttpMethod.Put, "api/config", $"rules:\n  - name: {rule}\n    status: {{ component: nobody-reports-this }}\n    noData: alerting\n", MasterKey);
+        Assert.Null(await _vigil.Host.RunTimerAsync("AlertSweep", CancellationToken.None));
+        await SendConfigAsync(HttpMethod.Put, "api/config", "rules: []\n", MasterKey);
+        await _events.WaitForAsync(rule, "resolved");
+
+        using var first = await _vigil.GetJsonAsync($"api/alerts/history?rule={rule}&limit=1", FunctionKey);
+        var next = first.RootElement.GetProperty("next").GetString();
+        using var second = await _vigil.GetJsonAsync($"api/alerts/history?rule={rule}&limit=1&next={Uri.EscapeDataString(next!)}", FunctionKey);
+
+        Assert.Equal("resolved", first.RootElement.GetProperty("events")[0].GetProperty("state").GetString());
+        Assert.Equal("firing", second.RootElement.GetProperty("events")[0].GetProperty("state").GetString());
+    }
+
     [GeneratedRegex(@"^(?<path>[^@]*)@\s*(?<line>\d+):(?<fragment>.*)$")]
     private static partial Regex Expectation();
 }
