@@ -42,8 +42,14 @@ public sealed class SettingsReader
     public string? Get(string name)
     {
         var value = _configuration[name.Replace("__", ":", StringComparison.Ordinal)];
-        return string.IsNullOrWhiteSpace(value) ? null : value;
+
+        // In Azure, a Key Vault reference whose secret is missing or unreadable stays as its literal text
+        // (infra/bicep: receiver secrets): that is "not configured", never a value to use.
+        return string.IsNullOrWhiteSpace(value) || IsUnresolvedKeyVaultReference(value) ? null : value;
     }
+
+    public static bool IsUnresolvedKeyVaultReference(string value) =>
+        value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     public TimeSpan GetDuration(AppSetting setting)
     {

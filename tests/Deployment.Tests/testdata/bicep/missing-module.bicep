@@ -1,0 +1,5 @@
+param name string
+
+module gone 'modules/not-there.bicep' = {
+  name: name
+}

@@ -1,0 +1,3 @@
+param name string = 'no end
+
+output n string = name

@@ -1,0 +1,4 @@
+param name string
+param location string
+
+output n string = name
