@@ -164,7 +164,7 @@ public sealed class DevHostApp : IAsyncDisposable
 
         await StartHttpAsync(cancellationToken);
 
-        foreach (var function in App.Functions)
+        foreach (var function in App.Functions.Where(f => !IsDisabled(f)))
         {
             if (function.Trigger is ServiceBusTriggerBinding trigger)
             {
@@ -174,7 +174,7 @@ public sealed class DevHostApp : IAsyncDisposable
 
         var timers = new TimerScheduler(InvokeTimerAsync, Log);
         _owned.Add(timers);
-        foreach (var function in App.Functions.Where(f => f.Trigger is TimerTriggerBinding))
+        foreach (var function in App.Functions.Where(f => f.Trigger is TimerTriggerBinding && !IsDisabled(f)))
         {
             timers.Start(function, _schedules[function.Name]);
         }
@@ -188,6 +188,13 @@ public sealed class DevHostApp : IAsyncDisposable
     }
 
     private HandlerInvoker Invoker { get; set; } = null!;
+
+    /// <summary>
+    /// The host's switch <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled = true</c>: the function gets no triggers
+    /// (tests use it, e.g. to read alert-events themselves without the router consuming them).
+    /// </summary>
+    public bool IsDisabled(FunctionDefinition function) =>
+        Settings.Get($"AzureWebJobs.{function.Name}.Disabled") is { } value && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     private LocalSettings LoadSettings(string? repoRoot, string scriptRoot)
     {
@@ -272,7 +279,7 @@ public sealed class DevHostApp : IAsyncDisposable
         builder.Services.Configure<RouteOptions>(_ => { });
         var web = builder.Build();
 
-        foreach (var function in App.Functions)
+        foreach (var function in App.Functions.Where(f => !IsDisabled(f)))
         {
             if (function.Trigger is HttpTriggerBinding http)
             {

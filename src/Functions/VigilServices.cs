@@ -5,6 +5,7 @@ using Vigil.Functions.FunctionApp.SystemHeartbeat;
 using Vigil.Functions.FunctionApp.SystemHeartbeatReceiver;
 using Vigil.Functions.Health;
 using Vigil.Functions.Hosting;
+using Vigil.Functions.Notifications;
 using Vigil.Functions.Storage;
 using Vigil.Storage;
 using Vigil.Storage.Emulation;
@@ -21,6 +22,7 @@ public static class VigilServices
         services.AddVigilStorage(configuration);
         services.AddHealthArea(configuration);
         services.AddAlertsArea();
+        services.AddNotificationsArea();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }

@@ -1,6 +1,10 @@
 using Vigil.Domain.Configuration.Document;
 using Vigil.Domain.Configuration.Sections;
 using Vigil.Domain.Configuration.Validation;
+using Vigil.Domain.Notifications.Inhibition;
+using Vigil.Domain.Notifications.Receivers;
+using Vigil.Domain.Notifications.Routing;
+using Vigil.Domain.Notifications.TimeIntervals;
 using Vigil.Domain.Probes;
 using Vigil.Domain.Rules.Reading;
 
@@ -24,16 +28,22 @@ public static class ConfigReader
         new ProbesSection(),
         new HeartbeatsSection(),
         new RulesSection(),
-        new NotSupportedYetSection("receivers", "notification receivers (Slack, PagerDuty, email, webhooks)"),
-        new NotSupportedYetSection("route", "notification routing"),
-        new NotSupportedYetSection("inhibit", "inhibition"),
-        new NotSupportedYetSection("muteTimes", "mute times"),
+        new MuteTimesSection(),
+        new ReceiversSection(),
+        new RouteSection(),
+        new InhibitSection(),
     ];
 
     /// <summary>The document's top-level keys.</summary>
     public static readonly ConfigShape RootShape = new("root", "rules", "probes", "heartbeats", "receivers", "route", "inhibit", "muteTimes");
 
-    public static ConfigLoadResult Load(string text)
+    public static ConfigLoadResult Load(string text) => Load(text, null);
+
+    /// <summary>
+    /// Reads a document; with <paramref name="settings"/>, every app setting it names (<c>%NAME%</c>) must exist
+    /// (what <c>PUT /api/config</c> checks). Without, names are only checked for form.
+    /// </summary>
+    public static ConfigLoadResult Load(string text, IConfigSettings? settings)
     {
         var parseErrors = new List<ConfigError>();
         var root = ConfigDocumentParser.Parse(text, parseErrors);
@@ -42,12 +52,12 @@ public static class ConfigReader
             return new ConfigLoadResult(null, parseErrors);
         }
 
-        return Load(root);
+        return Load(root, settings);
     }
 
-    public static ConfigLoadResult Load(ConfigNode root)
+    public static ConfigLoadResult Load(ConfigNode root, IConfigSettings? settings = null)
     {
-        var context = new ValidationContext();
+        var context = new ValidationContext(settings);
         if (root is ConfigScalar { IsNull: true })
         {
             return new ConfigLoadResult(VigilConfig.Empty, []);
@@ -75,6 +85,6 @@ public static class ConfigReader
             return new ConfigLoadResult(null, ordered);
         }
 
-        return new ConfigLoadResult(new VigilConfig(builder.Rules, builder.Probes, builder.Heartbeats, builder.Objects), []);
+        return new ConfigLoadResult(new VigilConfig(builder.Rules, builder.Probes, builder.Heartbeats, builder.Objects) { Notifications = builder.Notifications.Build() }, []);
     }
 }

@@ -1,3 +1,4 @@
+using Vigil.Domain.Notifications;
 using Vigil.Domain.Probes;
 using Vigil.Domain.Rules;
 
@@ -24,6 +25,9 @@ public sealed class VigilConfig
     public IReadOnlyList<ProbeDefinition> Probes { get; }
 
     public IReadOnlyList<HeartbeatDefinition> Heartbeats { get; }
+
+    /// <summary>Receivers, the routing tree, inhibition rules and mute times (empty: nothing is notified).</summary>
+    public NotificationConfig Notifications { get; init; } = NotificationConfig.Empty;
 
     /// <summary>Every named object in canonical form, for plans.</summary>
     public IReadOnlyList<ConfigObject> Objects { get; }

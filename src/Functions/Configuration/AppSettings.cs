@@ -21,8 +21,9 @@ public static partial class AppSettings
     public static readonly AppSetting HeartbeatSchedule = new(
         "VIGIL_HEARTBEAT_SCHEDULE", "*/30 * * * * *", "Six-field NCRONTAB schedule of the SystemHeartbeat timer (a timer run plus a queue round trip that /api/health reports).");
 
-    /// <summary>Every setting declared in any part of this class.</summary>
-    public static IReadOnlyList<AppSetting> All { get; } = typeof(AppSettings)
+    /// <summary>Every setting declared in any part of this class (computed on use: static fields of other partial
+    /// files may not be initialised yet when this file's initialisers run).</summary>
+    public static IReadOnlyList<AppSetting> All => typeof(AppSettings)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(AppSetting))
         .Select(f => (AppSetting)f.GetValue(null)!)

@@ -36,6 +36,8 @@ public sealed class ConfigBuilder
 
     public List<Probes.HeartbeatDefinition> Heartbeats { get; } = [];
 
+    public Notifications.NotificationConfigBuilder Notifications { get; } = new();
+
     public IReadOnlyList<ConfigObject> Objects => _objects;
 
     /// <summary>Records a named object for plans: its canonical form is what "changed" compares.</summary>

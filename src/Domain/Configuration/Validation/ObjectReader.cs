@@ -286,6 +286,36 @@ public sealed class ObjectReader
         return ok ? result : null;
     }
 
+    /// <summary>
+    /// A map of label matchers, as in rules' <c>match</c>: a value (equality) or <c>=~regex</c>, <c>!~regex</c>,
+    /// <c>!=value</c> (<c>{ status: "=~5..", env: prod }</c>). Empty when absent; null (with errors) when invalid.
+    /// </summary>
+    public List<LabelMatcher>? Matchers(string key)
+    {
+        var map = StringMap(key);
+        if (map is null)
+        {
+            return Has(key) ? null : [];
+        }
+
+        var matchers = new List<LabelMatcher>();
+        var ok = true;
+        foreach (var (name, value, node, path) in map)
+        {
+            try
+            {
+                matchers.Add(LabelMatcher.ParseValue(name, value));
+            }
+            catch (FormatException ex)
+            {
+                _context.Error(path, node, ex.Message + " (matchers are a value, or =~regex, !~regex, !=value).");
+                ok = false;
+            }
+        }
+
+        return ok ? matchers : null;
+    }
+
     /// <summary>A nested object of the given shape.</summary>
     public ObjectReader? Object(string key, ConfigShape shape, string what, bool required = false)
     {

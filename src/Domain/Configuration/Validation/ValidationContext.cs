@@ -13,6 +13,14 @@ public sealed partial class ValidationContext
     private readonly Dictionary<(string Kind, string Name), (string Path, SourceMark Mark)> _names = [];
     private readonly List<PendingReference> _references = [];
 
+    public ValidationContext(IConfigSettings? settings = null) => Settings = settings;
+
+    /// <summary>
+    /// The app settings the document may name (<c>%SLACK_WEBHOOK_URL%</c>), to check that they exist; null when the
+    /// document is re-read from storage (settings are then checked when they are used).
+    /// </summary>
+    public IConfigSettings? Settings { get; }
+
     public IReadOnlyList<ConfigError> Errors => _errors;
 
     public bool HasErrors => _errors.Count > 0;

@@ -10,8 +10,11 @@ namespace Vigil.Functions.Alerts.Api;
 /// <summary>Reads a configuration document from a request body and turns validation errors into problem+json.</summary>
 public static class ConfigDocumentRequests
 {
-    /// <summary>Parses and validates the body; on failure <paramref name="problem"/> is the 4xx answer.</summary>
-    public static bool TryRead(HttpTriggerRequest request, out string document, out ConfigLoadResult? result, out HttpResponseData? problem)
+    /// <summary>
+    /// Parses and validates the body (every app setting the document names must exist in <paramref name="settings"/>);
+    /// on failure <paramref name="problem"/> is the 4xx answer.
+    /// </summary>
+    public static bool TryRead(HttpTriggerRequest request, IConfigSettings settings, out string document, out ConfigLoadResult? result, out HttpResponseData? problem)
     {
         document = string.Empty;
         result = null;
@@ -51,7 +54,7 @@ public static class ConfigDocumentRequests
             return false;
         }
 
-        result = ConfigReader.Load(document);
+        result = ConfigReader.Load(document, settings);
         if (!result.IsValid)
         {
             problem = Invalid(result.Errors);

@@ -1,4 +1,6 @@
 using System.Net;
+using Vigil.Domain.Configuration.Validation;
+using Vigil.Domain.Configuration;
 using Vigil.Functions.Alerts.Api;
 using Vigil.Functions.Alerts.Config;
 using Vigil.Functions.Alerts.Evaluation;
@@ -19,21 +21,23 @@ public sealed partial class ConfigApplyFunction : HttpFunction
     private readonly AlertEvaluator _evaluator;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigApplyFunction> _logger;
+    private readonly IConfigSettings _settings;
 
-    public ConfigApplyFunction(ConfigStore store, ConfigProvider provider, AlertEvaluator evaluator, TimeProvider time, ILogger<ConfigApplyFunction> logger)
+    public ConfigApplyFunction(ConfigStore store, ConfigProvider provider, AlertEvaluator evaluator, TimeProvider time, ILogger<ConfigApplyFunction> logger, IConfigSettings settings)
     {
         _store = store;
         _provider = provider;
         _evaluator = evaluator;
         _time = time;
         _logger = logger;
+        _settings = settings;
     }
 
     public override string Name => "ConfigApply";
 
     protected override async Task<HttpResponseData> HandleAsync(HttpTriggerRequest request, InvocationResult outputs, CancellationToken cancellationToken)
     {
-        if (!ConfigDocumentRequests.TryRead(request, out var document, out var result, out var problem))
+        if (!ConfigDocumentRequests.TryRead(request, _settings, out var document, out var result, out var problem))
         {
             LogRejected(_logger, result?.Errors.Count ?? 0);
             return problem!;

@@ -1,4 +1,6 @@
 using System.Net;
+using Vigil.Domain.Configuration.Validation;
+using Vigil.Domain.Configuration;
 using Vigil.Functions.Alerts.Api;
 using Vigil.Functions.Alerts.Config;
 using Vigil.Functions.Hosting;
@@ -10,13 +12,19 @@ public sealed class ConfigPlanFunction : HttpFunction
 {
     private readonly ConfigStore _store;
 
-    public ConfigPlanFunction(ConfigStore store) => _store = store;
+    private readonly IConfigSettings _settings;
+
+    public ConfigPlanFunction(ConfigStore store, IConfigSettings settings)
+    {
+        _store = store;
+        _settings = settings;
+    }
 
     public override string Name => "ConfigPlan";
 
     protected override async Task<HttpResponseData> HandleAsync(HttpTriggerRequest request, InvocationResult outputs, CancellationToken cancellationToken)
     {
-        if (!ConfigDocumentRequests.TryRead(request, out _, out var result, out var problem))
+        if (!ConfigDocumentRequests.TryRead(request, _settings, out _, out var result, out var problem))
         {
             return problem!;
         }

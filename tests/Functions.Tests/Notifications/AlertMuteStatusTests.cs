@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Domain.Alerts.Events;
+using Vigil.Domain.Configuration;
+using Vigil.Domain.Labels;
+using Vigil.Domain.Notifications.Silences;
+using Vigil.Functions.Alerts.Config;
+using Vigil.Functions.Configuration;
+using Vigil.Functions.Notifications.Muting;
+using Vigil.Functions.Notifications.Routing;
+using Vigil.Functions.Notifications.Silences;
+using Vigil.Functions.Storage;
+using Vigil.Testing;
+
+namespace Vigil.Functions.Tests.Notifications;
+
+/// <summary>The seam GET /api/alerts uses: silences, inhibition by firing alerts, and mute times, on Azurite.</summary>
+[Collection(NotificationsAzuriteCollection.Name)]
+public sealed class AlertMuteStatusTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly string _service = "svc" + Guid.NewGuid().ToString("N")[..8];
+    private ServiceProvider _services = null!;
+
+    public Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["VIGIL_CONFIG_CACHE"] = "01:00:00" }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SettingsReader(configuration));
+        services.AddSingleton(azurite.StorageConnection.CreateTableServiceClient());
+        services.AddSingleton<VigilTables>();
+        services.AddSingleton<ConfigStore>();
+        services.AddSingleton<ConfigProvider>();
+        services.AddSingleton<SilenceStore>();
+        services.AddSingleton<RoutedAlertStore>();
+        services.AddSingleton<MuteContextFactory>();
+        services.AddSingleton<IAlertMuteStatus>(sp => sp.GetRequiredService<MuteContextFactory>());
+        _services = services.BuildServiceProvider();
+        var document = """
+            receivers:
+              - name: console
+                log: {}
+            route:
+              receiver: console
+              routes:
+                - match: { team: night }
+                  activeTimes: [never]
+            inhibit:
+              - sourceMatch: { severity: critical }
+                targetMatch: { severity: warning }
+                equal: [service]
+            muteTimes:
+              - name: never
+                years: ["1999"]
+            """;
+        _services.GetRequiredService<ConfigProvider>().Use(new StoredConfig(document, 1, "h", DateTimeOffset.UtcNow, default), ConfigReader.Load(document).Config);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task GetAsync_SilencedInhibitedAndHeldAlerts_AreMutedWithTheirReasons()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var silence = new Silence(Guid.NewGuid().ToString("D"), [LabelMatcher.Parse($"service={_service}"), LabelMatcher.Parse("rule=Silenced")], now.AddMinutes(-1), now.AddHours(1), "test", "testing", now);
+        await _services.GetRequiredService<SilenceStore>().SaveAsync(silence, CancellationToken.None);
+        var source = Event("ServiceDown", "critical");
+        await _services.GetRequiredService<RoutedAlertStore>().SaveAsync(source, [], default, now, CancellationToken.None);
+        var status = _services.GetRequiredService<IAlertMuteStatus>();
+
+        var mutes = await status.GetAsync(
+            [
+                Query("silenced", new() { ["rule"] = "Silenced", ["service"] = _service, ["severity"] = "info" }),
+                Query("inhibited", new() { ["rule"] = "Slow", ["service"] = _service, ["severity"] = "warning" }),
+                Query("held", new() { ["rule"] = "Nightly", ["service"] = "other", ["team"] = "night", ["severity"] = "info" }),
+                Query("free", new() { ["rule"] = "Slow", ["service"] = "other" + _service, ["severity"] = "warning" }),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal([silence.Id], mutes["silenced"].SilencedBy);
+        Assert.Equal([source.Fingerprint], mutes["inhibited"].InhibitedBy);
+        Assert.Equal(["outside never"], mutes["held"].MuteTimes);
+        Assert.True(mutes["held"].Muted);
+        Assert.False(mutes["free"].Muted);
+    }
+
+    private static MuteQuery Query(string fingerprint, Dictionary<string, string> labels) => new(fingerprint, labels);
+
+    private AlertEvent Event(string rule, string severity) => new()
+    {
+        EventId = Guid.NewGuid().ToString("N"),
+        Rule = rule,
+        Fingerprint = "src" + Guid.NewGuid().ToString("N")[..13],
+        Sequence = 1,
+        Transition = "firing",
+        State = "firing",
+        Severity = severity,
+        Labels = new Dictionary<string, string> { ["rule"] = rule, ["service"] = _service, ["severity"] = severity },
+        Annotations = new Dictionary<string, string>(),
+        At = DateTimeOffset.UtcNow,
+    };
+}
