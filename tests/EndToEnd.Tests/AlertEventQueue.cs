@@ -7,10 +7,13 @@ namespace Vigil.EndToEnd.Tests;
 
 /// <summary>
 /// Reads what Vigil put on the <c>alert-events</c> queue (DevHost emulates it as the storage queue
-/// <c>sb-alert-events</c>), draining it: nothing consumes that queue until the router exists.
+/// <c>sb-alert-events</c>), draining it. Tests that use it disable the router (<see cref="RouterDisabledSetting"/>).
 /// </summary>
 public sealed class AlertEventQueue
 {
+    /// <summary>The host setting that keeps the router from consuming alert-events (so a test can read them).</summary>
+    public const string RouterDisabledSetting = "AzureWebJobs.RouteAlerts.Disabled";
+
     private readonly QueueClient _queue;
 
     public AlertEventQueue(AzuriteFixture azurite) =>

@@ -25,7 +25,11 @@ public sealed partial class RulesEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _vigil = await LocalVigil.StartAsync(_azurite, options => options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = LocalVigil.Never);
+        _vigil = await LocalVigil.StartAsync(_azurite, options =>
+        {
+            options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = LocalVigil.Never;
+            options.SettingOverrides[AlertEventQueue.RouterDisabledSetting] = "true"; // these tests read alert-events themselves
+        });
         await _events.DrainAsync();
     }
 
@@ -212,6 +216,7 @@ public sealed partial class RulesEndToEndTests : IAsyncLifetime
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => LocalVigil.StartAsync(_azurite, options =>
             {
                 options.ConfigFile = file;
+                options.SettingOverrides[AlertEventQueue.RouterDisabledSetting] = "true";
                 options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = LocalVigil.Never;
             }));
 
