@@ -15,6 +15,7 @@ using Vigil.DevHost.Config;
 using Vigil.DevHost.Handler;
 using Vigil.DevHost.Http;
 using Vigil.DevHost.Invocation;
+using Vigil.DevHost.Keys;
 using Vigil.DevHost.ServiceBus;
 using Vigil.DevHost.Settings;
 using Vigil.DevHost.Timers;
@@ -184,8 +185,18 @@ public sealed class DevHostApp : IAsyncDisposable
             Log.Info(await ConfigApplier.ApplyAsync(BaseAddress, MasterKey, configFile, cancellationToken));
         }
 
+        if (Settings.Get(IngestKeyImporter.KeySetting) is { } ingestKey && App.Functions.Any(f => f.Name == IngestKeyImporter.FunctionName))
+        {
+            var source = Settings.Get(IngestKeyImporter.SourceSetting) ?? "local";
+            Log.Info(await IngestKeyImporter.ImportAsync(BaseAddress, MasterKey, ingestKey, source, cancellationToken));
+            IngestKey = ingestKey;
+        }
+
         PrintBanner();
     }
+
+    /// <summary>The local ingest key registered at start (<c>DEVHOST_INGEST_KEY</c>), or null.</summary>
+    public string? IngestKey { get; private set; }
 
     private HandlerInvoker Invoker { get; set; } = null!;
 
@@ -572,6 +583,12 @@ public sealed class DevHostApp : IAsyncDisposable
 
         lines.AppendLine($"  Keys      function key: {FunctionKey}   master (admin) key: {MasterKey}");
         lines.AppendLine("            send as the x-functions-key header or ?code=; local keys only, from the settings file.");
+        if (IngestKey is not null)
+        {
+            lines.AppendLine($"  Ingest    key: {IngestKey}   (local, from {IngestKeyImporter.KeySetting}; send as Authorization: Bearer <key>)");
+            lines.AppendLine($"            curl -H 'Authorization: Bearer {IngestKey}' -H 'Content-Type: text/plain' --data-binary 'demo,host=laptop load=0.5' {BaseAddress}api/metrics");
+        }
+
         lines.AppendLine($"  Try       curl {BaseAddress}api/health");
         lines.Append("  Ctrl+C stops DevHost, the handler and the Azurite it started.");
         Log.Info(lines.ToString());

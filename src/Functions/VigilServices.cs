@@ -5,6 +5,7 @@ using Vigil.Functions.FunctionApp.SystemHeartbeat;
 using Vigil.Functions.FunctionApp.SystemHeartbeatReceiver;
 using Vigil.Functions.Health;
 using Vigil.Functions.Hosting;
+using Vigil.Functions.Metrics;
 using Vigil.Functions.Notifications;
 using Vigil.Functions.Storage;
 using Vigil.Storage;
@@ -21,6 +22,7 @@ public static class VigilServices
         services.AddSingleton(new SettingsReader(configuration));
         services.AddVigilStorage(configuration);
         services.AddHealthArea(configuration);
+        services.AddMetricsArea();
         services.AddAlertsArea();
         services.AddNotificationsArea();
         services.AddSingleton<FunctionRegistry>();

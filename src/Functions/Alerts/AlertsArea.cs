@@ -19,7 +19,6 @@ public static class AlertsArea
 {
     public static IServiceCollection AddAlertsArea(this IServiceCollection services)
     {
-        services.TryAddSingleton<ISeriesQuery, NoSeriesQuery>(); // TEMPORARY until the metrics pipeline registers its query
         services.AddSingleton<ConfigStore>();
         services.AddSingleton<ConfigProvider>();
         services.AddSingleton<AlertStateStore>();
