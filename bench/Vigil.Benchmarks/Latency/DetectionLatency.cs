@@ -31,9 +31,11 @@ public static class DetectionLatency
                 thresholds: {"{"} critical: "> 100" {"}"}
                 flapping: {"{"} changes: 0 {"}"}
             """);
-        var options = new DevHostOptions { HttpPort = 0, ConfigFile = config, Output = null };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new DevHostOptions { HttpPort = 0, ConfigFile = config, Output = log.Enqueue };
         options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = "0 0 0 1 1 *";
         options.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = "0 0 0 1 1 *";
+        options.SettingOverrides["AzureWebJobs.RouteAlerts.Disabled"] = "true"; // the harness reads alert-events itself
         await using var host = await DevHostApp.StartAsync(options, CancellationToken.None);
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
         var key = await CreateIngestKeyAsync(client, host.MasterKey);
@@ -48,7 +50,16 @@ public static class DetectionLatency
             {
                 var started = DateTimeOffset.UtcNow;
                 await PostSampleAsync(client, key, value);
-                var enqueuedAt = await WaitForEventAsync(queue, state, TimeSpan.FromSeconds(30));
+                DateTimeOffset enqueuedAt;
+                try
+                {
+                    enqueuedAt = await WaitForEventAsync(queue, state, TimeSpan.FromSeconds(30));
+                }
+                catch (TimeoutException)
+                {
+                    Console.Error.WriteLine(string.Join(Environment.NewLine, log.TakeLast(40)));
+                    throw;
+                }
                 if (i >= warmup)
                 {
                     latencies.Add((enqueuedAt - started).TotalMilliseconds);
