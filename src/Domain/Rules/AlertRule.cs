@@ -45,7 +45,7 @@ public sealed record LifecycleOptions(
 }
 
 /// <summary>A validated alert rule (built only by <see cref="Reading.RulesSection"/> from a valid document).</summary>
-public sealed class AlertRule
+public sealed record AlertRule
 {
     /// <summary>Labels every instance carries that rules may not set themselves.</summary>
     public const string RuleLabel = "rule";
@@ -97,22 +97,6 @@ public sealed class AlertRule
         var labels = group.Merge(Labels).With(RuleLabel, Name);
         return severity is { } s ? labels.With(SeverityLabel, s.ToText()) : labels;
     }
-
-    /// <summary>A copy with other lifecycle options.</summary>
-    public AlertRule WithLifecycle(LifecycleOptions lifecycle) => new()
-    {
-        Name = Name,
-        Condition = Condition,
-        Window = Window,
-        GroupBy = GroupBy,
-        Thresholds = Thresholds,
-        Recover = Recover,
-        Severity = Severity,
-        Lifecycle = lifecycle,
-        Cooldown = Cooldown,
-        Labels = Labels,
-        Annotations = Annotations,
-    };
 
     /// <summary>Renders every annotation for one instance.</summary>
     public IReadOnlyDictionary<string, string> RenderAnnotations(LabelSet labels, double? value, AlertSeverity? severity, string? status)

@@ -15,6 +15,8 @@ public sealed class AnnotationTemplateTests
     [InlineData("{{ value }}", 12.3456, "12.35")]
     [InlineData("{{ value | duration }}", 0.25, "250ms")]
     [InlineData("{{ value | duration }}", 90.4, "1m30s")]
+    [InlineData("{{ value | duration }}", 2.5, "2.5s")]
+    [InlineData("{{ value | duration }}", 0.0123, "12.3ms")]
     [InlineData("{{ value | duration }}", 93784, "1d2h3m4s")]
     [InlineData("{{ rule }} is {{ severity }}", 1, "HighErrorRate is critical")]
     [InlineData("no expressions", 1, "no expressions")]

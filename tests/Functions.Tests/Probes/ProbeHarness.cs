@@ -76,7 +76,7 @@ public sealed class ProbeHarness : IDisposable
         Timing = new ProbeTiming(TimeSpan.FromSeconds(10));
         Config = new ConfigProvider(new ConfigStore(Tables), Clock, reader, NullLogger<ConfigProvider>.Instance);
         Source = new ProbeStatusSource(Config, Store, Timing, Clock);
-        Evaluator = new AlertEvaluator(new EmptySeries(), [Source, Components], new AlertStateStore(Tables), new AlertHistoryStore(Tables), NullLogger<AlertEvaluator>.Instance);
+        Evaluator = new AlertEvaluator(new EmptySeries(), [Source, Components], new AlertStateStore(Tables), new AlertHistoryStore(Tables), reader, NullLogger<AlertEvaluator>.Instance);
         Heartbeats = new HeartbeatRecorder(Store);
         Observer = new ComponentObserver([Source, Components], Store);
         Reporter = new StatusReporter(Config, Store, Observer, Timing, Clock);

@@ -170,7 +170,7 @@ public sealed class RulesSection : IConfigSection
             Labels = labels,
             Annotations = annotations,
         };
-        return built.WithLifecycle(new LifecycleOptions(forDuration, keepFiringFor, noData, built.HighestSeverity, flapping));
+        return built with { Lifecycle = new LifecycleOptions(forDuration, keepFiringFor, noData, built.HighestSeverity, flapping) };
     }
 
     private static ThresholdCondition? ReadThreshold(ObjectReader rule)

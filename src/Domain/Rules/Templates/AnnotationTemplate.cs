@@ -164,15 +164,24 @@ public sealed class AnnotationTemplate
             return seconds == 0 ? "0s" : FormatNumber(seconds * 1_000_000) + "µs";
         }
 
-        var milliseconds = Math.Round(seconds * 1000, MidpointRounding.AwayFromZero);
-        if (Math.Abs(milliseconds) >= TimeSpan.MaxValue.TotalMilliseconds)
+        var magnitude = Math.Abs(seconds);
+        if (magnitude < 1)
+        {
+            return FormatNumber(seconds * 1000) + "ms";
+        }
+
+        if (magnitude < 60)
         {
             return FormatNumber(seconds) + "s";
         }
 
-        // Above a minute, milliseconds are noise.
-        var span = TimeSpan.FromMilliseconds(Math.Abs(seconds) >= 60 ? Math.Round(milliseconds / 1000) * 1000 : milliseconds);
-        return DurationText.Format(span);
+        if (magnitude >= TimeSpan.MaxValue.TotalSeconds)
+        {
+            return FormatNumber(seconds) + "s";
+        }
+
+        // A minute and more: whole seconds, largest units first.
+        return DurationText.Format(TimeSpan.FromSeconds(Math.Round(seconds)));
     }
 
     private static string Format(double value, ValueFormat format) => format switch

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Vigil.Domain.Configuration;
 using Vigil.Functions.Storage;
 using Vigil.Storage.Tables;
 
@@ -95,6 +96,14 @@ public sealed class ConfigStore
             : await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
         var etag = response.Headers.ETag ?? default;
         return new StoredConfig(document, version, hash, now, etag);
+    }
+
+    /// <summary>What applying <paramref name="proposed"/> over the stored document would do (and the stored one, if any).</summary>
+    public async Task<(ConfigPlan Plan, StoredConfig? Current)> PlanAsync(VigilConfig proposed, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(cancellationToken);
+        var previous = current is null ? null : ConfigReader.Load(current.Document).Config;
+        return (ConfigPlan.Compute(previous?.Objects, proposed.Objects), current);
     }
 
     public static string Hash(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));

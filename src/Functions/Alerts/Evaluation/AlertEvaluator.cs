@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Vigil.Domain.Alerts.Events;
 using Vigil.Domain.Alerts.Lifecycle;
 using Vigil.Domain.Health;
@@ -9,6 +10,7 @@ using Vigil.Domain.Rules.Evaluation;
 using Vigil.Functions.Alerts.History;
 using Vigil.Functions.Alerts.State;
 using Vigil.Functions.Alerts.Status;
+using Vigil.Functions.Configuration;
 using Vigil.Functions.Hosting;
 using Vigil.Functions.Metrics;
 using Vigil.Storage.Tables;
@@ -30,13 +32,15 @@ public sealed partial class AlertEvaluator
     private readonly AlertStateStore _states;
     private readonly AlertHistoryStore _history;
     private readonly ILogger<AlertEvaluator> _logger;
+    private readonly TimeSpan _resendAfter;
 
-    public AlertEvaluator(ISeriesQuery series, IEnumerable<IComponentStatusSource> statusSources, AlertStateStore states, AlertHistoryStore history, ILogger<AlertEvaluator> logger)
+    public AlertEvaluator(ISeriesQuery series, IEnumerable<IComponentStatusSource> statusSources, AlertStateStore states, AlertHistoryStore history, SettingsReader settings, ILogger<AlertEvaluator> logger)
     {
         _series = series;
         _statusSources = statusSources;
         _states = states;
         _history = history;
+        _resendAfter = settings.GetDuration(AppSettings.AlertEventResendAfter);
         _logger = logger;
     }
 
@@ -84,20 +88,23 @@ public sealed partial class AlertEvaluator
                 {
                     if (step.Events.Count == 0)
                     {
-                        await _states.DeleteAsync(current, cancellationToken);
+                        if (current.ResendDue is null)
+                        {
+                            await _states.DeleteAsync(current, cancellationToken);
+                        }
+
                         break;
                     }
 
-                    var saved = await _states.SaveAsync(current with { State = step.State }, cancellationToken);
-                    foreach (var transition in step.Events)
+                    var events = step.Events.Select(t => AlertEvent.ForRetired(current.Rule, current.Fingerprint, current.Labels, current.Annotations, step.State, t)).ToList();
+                    await _states.SaveAsync(WithResend(current with { State = step.State }, events, now), cancellationToken);
+                    foreach (var alertEvent in events)
                     {
-                        var alertEvent = AlertEvent.ForRetired(current.Rule, current.Fingerprint, current.Labels, current.Annotations, step.State, transition);
                         await EmitAsync(alertEvent, outputs, cancellationToken);
                         emitted.Add(alertEvent);
                     }
 
                     LogRetired(_logger, current.Rule, current.Fingerprint);
-                    _ = saved;
                     break;
                 }
                 catch (TableConflictException) when (attempt < MaxConflictRetries)
@@ -124,7 +131,7 @@ public sealed partial class AlertEvaluator
         {
             var state = instance.State;
             var settledAt = state.ResolvedAt ?? state.LastEvaluatedAt ?? state.CreatedAt;
-            if (state.Phase is AlertPhase.Resolved or AlertPhase.Inactive && !state.Flapping && settledAt < keepSince)
+            if (state.Phase is AlertPhase.Resolved or AlertPhase.Inactive && !state.Flapping && settledAt < keepSince && instance.ResendDue is null)
             {
                 try
                 {
@@ -164,10 +171,14 @@ public sealed partial class AlertEvaluator
                 last?.Annotations ?? stored?.Annotations ?? rule.RenderAnnotations(rule.InstanceLabels(group, step.State.Severity), step.State.Value, step.State.Severity, status),
                 step.State,
                 status,
-                stored?.ETag ?? default);
+                stored?.ETag ?? default)
+            {
+                LastEventJson = stored?.LastEventJson,
+                ResendDue = stored?.ResendDue,
+            };
             try
             {
-                await _states.SaveAsync(instance, cancellationToken);
+                await _states.SaveAsync(WithResend(instance, events, now), cancellationToken);
             }
             catch (TableConflictException) when (attempt < MaxConflictRetries)
             {
@@ -186,6 +197,50 @@ public sealed partial class AlertEvaluator
             return events;
         }
     }
+
+    /// <summary>
+    /// Sends once more the events whose resend is due (<see cref="AppSettings.AlertEventResendAfter"/> after their
+    /// transition): the state is stored before the host writes the invocation's outputs, so if the host died in
+    /// between, the redelivered trigger finds no transition and would never send that event. The resend has the
+    /// same eventId; consumers dedupe on it.
+    /// </summary>
+    public async Task<int> ResendAsync(DateTimeOffset now, InvocationResult outputs, CancellationToken cancellationToken)
+    {
+        var resent = 0;
+        foreach (var instance in await _states.ListAsync(null, cancellationToken))
+        {
+            if (instance.ResendDue is not { } due || due > now)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _states.SaveAsync(instance with { ResendDue = null }, cancellationToken);
+            }
+            catch (TableConflictException)
+            {
+                continue; // changed meanwhile: the next sweep looks again
+            }
+
+            if (instance.LastEventJson is { } json && JsonSerializer.Deserialize<AlertEvent>(json, VigilJson.Options) is { } alertEvent)
+            {
+                await EmitAsync(alertEvent, outputs, cancellationToken);
+                resent++;
+            }
+        }
+
+        return resent;
+    }
+
+    private AlertInstance WithResend(AlertInstance instance, List<AlertEvent> events, DateTimeOffset now) =>
+        events.Count == 0
+            ? instance
+            : instance with
+            {
+                LastEventJson = JsonSerializer.Serialize(events[^1], VigilJson.Options),
+                ResendDue = _resendAfter > TimeSpan.Zero ? now + _resendAfter : null,
+            };
 
     private async Task EmitAsync(AlertEvent alertEvent, InvocationResult outputs, CancellationToken cancellationToken)
     {

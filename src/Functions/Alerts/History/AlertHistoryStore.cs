@@ -52,7 +52,13 @@ public sealed class AlertHistoryStore
                 .Select(e => JsonSerializer.Deserialize<AlertEvent>(e.GetString("Event") ?? "null", VigilJson.Options))
                 .OfType<AlertEvent>()
                 .ToList();
-            return new HistoryPage(events, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            var next = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
+            if (events.Count > 0 || next is null)
+            {
+                return new HistoryPage(events, next);
+            }
+
+            // A filtered scan may answer an empty page with a continuation: read on rather than hand the caller nothing.
         }
 
         return new HistoryPage([], null);

@@ -24,6 +24,12 @@ public sealed record AlertInstance(
     ETag ETag)
 {
     public bool IsStored => ETag != default;
+
+    /// <summary>The last event emitted (JSON), kept so the sweep can send it once more (see <c>AlertEvaluator.ResendAsync</c>).</summary>
+    public string? LastEventJson { get; init; }
+
+    /// <summary>When the last event is due to be sent once more; null when it was (or needs not be).</summary>
+    public DateTimeOffset? ResendDue { get; init; }
 }
 
 /// <summary>
@@ -93,6 +99,8 @@ public sealed class AlertStateStore
         Set(entity, "Severity", state.Severity?.ToText());
         Set(entity, "Value", state.Value is { } value && double.IsFinite(value) ? value : null);
         Set(entity, "Status", instance.Status);
+        Set(entity, "LastEvent", instance.LastEventJson);
+        SetTime(entity, "ResendDue", instance.ResendDue);
         SetTime(entity, "ActiveSince", state.ActiveSince);
         SetTime(entity, "FiringSince", state.FiringSince);
         SetTime(entity, "ResolvedAt", state.ResolvedAt);
@@ -135,7 +143,11 @@ public sealed class AlertStateStore
             Deserialize<Dictionary<string, string>>(entity.GetString("Annotations"), []),
             state,
             entity.GetString("Status"),
-            entity.ETag);
+            entity.ETag)
+        {
+            LastEventJson = entity.GetString("LastEvent"),
+            ResendDue = Time(entity, "ResendDue"),
+        };
     }
 
     private static void LastVerdict(TableEntity entity, out Verdict? verdict)

@@ -39,6 +39,7 @@ public sealed class AlertSweepFunction : TimerFunction
     {
         var now = _time.GetUtcNow();
         var active = await _config.GetAsync(cancellationToken);
+        await _evaluator.ResendAsync(now, outputs, cancellationToken);
         await _evaluator.EvaluateAsync(active.Config.Rules, now, outputs, cancellationToken);
         if (active.Version > 0)
         {

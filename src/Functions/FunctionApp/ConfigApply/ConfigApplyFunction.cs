@@ -44,9 +44,7 @@ public sealed partial class ConfigApplyFunction : HttpFunction
         }
 
         var config = result!.Config!;
-        var current = await _store.GetAsync(cancellationToken);
-        var previous = current is null ? null : ConfigReader.Load(current.Document).Config;
-        var plan = Domain.Configuration.ConfigPlan.Compute(previous?.Objects, config.Objects);
+        var (plan, current) = await _store.PlanAsync(config, cancellationToken);
         var now = _time.GetUtcNow();
         StoredConfig stored;
         if (current is not null && current.Sha256 == ConfigStore.Hash(document))

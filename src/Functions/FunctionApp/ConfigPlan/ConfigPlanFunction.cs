@@ -29,9 +29,7 @@ public sealed class ConfigPlanFunction : HttpFunction
             return problem!;
         }
 
-        var current = await _store.GetAsync(cancellationToken);
-        var previous = current is null ? null : ConfigReader.Load(current.Document).Config;
-        var plan = Domain.Configuration.ConfigPlan.Compute(previous?.Objects, result!.Config!.Objects);
+        var (plan, current) = await _store.PlanAsync(result!.Config!, cancellationToken);
         return HttpResponseData.Json(HttpStatusCode.OK, ConfigDocumentRequests.Describe(plan, current?.Version));
     }
 }
