@@ -32,6 +32,18 @@ public static class Program
 
         var azurite = new AzuriteFixture();
         await azurite.InitializeAsync();
+        try
+        {
+            return await MeasureAsync(azurite, mode, count, warmUp);
+        }
+        finally
+        {
+            await azurite.DisposeAsync(); // also on the error paths: the Azurite process would outlive the harness
+        }
+    }
+
+    private static async Task<int> MeasureAsync(AzuriteFixture azurite, string mode, int count, int warmUp)
+    {
         await using var slack = await ReceiverStandIn.StartAsync();
         await using var vigil = await LocalVigil.StartAsync(azurite, options =>
         {
@@ -124,7 +136,6 @@ public static class Program
         latencies.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {mode} | {latencies.Count} | {Percentile(latencies, 0.50):F0} ms | {Percentile(latencies, 0.90):F0} ms | {Percentile(latencies, 0.99):F0} ms | {latencies[^1]:F0} ms |"));
-        await azurite.DisposeAsync();
         return 0;
     }
 

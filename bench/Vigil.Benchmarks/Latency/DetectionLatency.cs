@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Vigil.DevHost;
+using Vigil.DevHost.Azurite;
 using Vigil.Storage.Emulation;
 
 namespace Vigil.Benchmarks.Latency;
@@ -12,11 +13,16 @@ namespace Vigil.Benchmarks.Latency;
 /// queue (its enqueue time as DevHost's emulated Service Bus stamps it). Targets: p50 under 300 ms, p99 under 1 s.
 /// <code>dotnet run -c Release --project bench/Vigil.Benchmarks -- detection-latency [iterations]</code>
 /// Each iteration posts a breaching sample (firing) then a clearing one (resolved): two measured transitions.
+/// The harness starts its own Azurite (in memory, free ports), never DevHost's default one on 10000-10002: that one
+/// keeps the alert's state between runs (a run stopped between "firing" and "resolved" leaves the alert firing, so
+/// the next run's breaching sample is no transition and no event ever comes) and may be shared with another
+/// DevHost whose evaluator and router take the harness's messages.
 /// </summary>
 public static class DetectionLatency
 {
     private const string Rule = "DetectionLatencyProbe";
     private const string Metric = "detection_latency_probe";
+    private const string Never = "0 0 0 1 1 *"; // a six-field schedule that does not fire during a run
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -31,10 +37,30 @@ public static class DetectionLatency
                 thresholds: {"{"} critical: "> 100" {"}"}
                 flapping: {"{"} changes: 0 {"}"}
             """);
+        try
+        {
+            return await MeasureAsync(config, iterations);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(string config, int iterations)
+    {
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var options = new DevHostOptions { HttpPort = 0, ConfigFile = config, Output = log.Enqueue };
-        options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = "0 0 0 1 1 *";
-        options.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = "0 0 0 1 1 *";
+        await using var azurite = await AzuriteLauncher.StartAsync(
+            new AzuriteLaunchOptions
+            {
+                InstallDirectory = Path.Combine(RepositoryLayout.FindRoot() ?? Directory.GetCurrentDirectory(), ".vigil", "azurite"),
+                Log = log.Enqueue,
+            },
+            CancellationToken.None);
+        var options = new DevHostOptions { HttpPort = 0, ConfigFile = config, StorageConnectionString = azurite.ConnectionString, Output = log.Enqueue };
+        options.SettingOverrides["VIGIL_ALERT_SWEEP_SCHEDULE"] = Never;
+        options.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = Never;
+        options.SettingOverrides["VIGIL_PROBES_SCHEDULE"] = Never;
         options.SettingOverrides["AzureWebJobs.RouteAlerts.Disabled"] = "true"; // the harness reads alert-events itself
         await using var host = await DevHostApp.StartAsync(options, CancellationToken.None);
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
@@ -55,16 +81,18 @@ public static class DetectionLatency
                 {
                     enqueuedAt = await WaitForEventAsync(queue, state, TimeSpan.FromSeconds(30));
                 }
-                catch (TimeoutException)
+                catch (TimeoutException ex)
                 {
                     Console.Error.WriteLine(string.Join(Environment.NewLine, log.TakeLast(40)));
-                    throw;
+                    Console.Error.WriteLine($"GET /api/alerts: {await DescribeAlertsAsync(client, host.FunctionKey)}");
+                    Console.Error.WriteLine($"Iteration {i}: {ex.Message}");
+                    return 1;
                 }
+
                 if (i >= warmup)
                 {
                     latencies.Add((enqueuedAt - started).TotalMilliseconds);
                 }
-
             }
         }
 
@@ -75,8 +103,15 @@ public static class DetectionLatency
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {Percentile(latencies, q):F0} ms"));
         }
 
-        File.Delete(config);
         return 0;
+    }
+
+    private static async Task<string> DescribeAlertsAsync(HttpClient client, string functionKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/alerts");
+        request.Headers.Add("x-functions-key", functionKey);
+        using var response = await client.SendAsync(request);
+        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
