@@ -18,9 +18,10 @@ namespace Vigil.ProbeBench;
 /// <summary>
 /// How long one RunProbes tick takes for N HTTP probes against local targets (Kestrel on loopback, in this process).
 /// <c>runner</c>: the probe runner alone (network, checks, concurrency). <c>devhost</c>: whole ticks of the real
-/// RunProbes function in the handler process under DevHost on Azurite: configuration read, due-probe selection,
+/// RunProbes function in the handler process under DevHost on Azurite, one every <c>--interval</c> seconds (the timer's
+/// default 10 s, so the evaluator merges each tick's probe metrics alongside, as in production): configuration read, due-probe selection,
 /// the runs, recording every result in Table Storage, metrics and alert outputs. Usage:
-/// <c>dotnet run -c Release --project bench/Vigil.ProbeBench -- [--probes 1000] [--ticks 5] [--targets 4] [--mode both|runner|devhost]</c>
+/// <c>dotnet run -c Release --project bench/Vigil.ProbeBench -- [--probes 1000] [--ticks 5] [--interval 10] [--targets 4] [--mode both|runner|devhost]</c>
 /// </summary>
 public static partial class Program
 {
@@ -29,6 +30,7 @@ public static partial class Program
         var probes = Option(args, "--probes", 1000);
         var ticks = Option(args, "--ticks", 5);
         var targetCount = Option(args, "--targets", 4);
+        var interval = TimeSpan.FromSeconds(Option(args, "--interval", 10));
         var mode = args.SkipWhile(a => a != "--mode").Skip(1).FirstOrDefault() ?? "both";
 
         await using var targets = await Targets.StartAsync(targetCount);
@@ -42,7 +44,7 @@ public static partial class Program
 
         if (mode is "both" or "devhost")
         {
-            await DevHostAsync(document, ticks);
+            await DevHostAsync(document, ticks, interval);
         }
 
         Console.WriteLine($"Target requests served: {targets.Served}");
@@ -76,10 +78,10 @@ public static partial class Program
         Report("runner only (1 tick = every probe once)", times);
     }
 
-    private static async Task DevHostAsync(string document, int ticks)
+    private static async Task DevHostAsync(string document, int ticks, TimeSpan interval)
     {
         var tickLines = new List<double>();
-        var phases = new List<(double Run, double Record, double Metrics)>();
+        var phases = new List<(double Prepare, double Run, double Record, double Metrics, double Finish)>();
         var options = new DevHostOptions
         {
             HttpPort = 0,
@@ -92,7 +94,7 @@ public static partial class Program
                     lock (tickLines)
                     {
                         tickLines.Add(double.Parse(match.Groups["ms"].Value, CultureInfo.InvariantCulture));
-                        phases.Add((Ms(match, "run"), Ms(match, "record"), Ms(match, "metrics")));
+                        phases.Add((Ms(match, "prepare"), Ms(match, "run"), Ms(match, "record"), Ms(match, "metrics"), Ms(match, "finish")));
                     }
                 }
                 else if (line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("fail:", StringComparison.Ordinal))
@@ -121,6 +123,7 @@ public static partial class Program
         var outer = new List<double>();
         for (var i = 0; i < ticks; i++)
         {
+            await Task.Delay(interval);
             var watch = Stopwatch.StartNew();
             var failure = await host.RunTimerAsync("RunProbes", CancellationToken.None);
             outer.Add(watch.Elapsed.TotalMilliseconds);
@@ -142,9 +145,11 @@ public static partial class Program
         lock (tickLines)
         {
             Report("RunProbes tick inside the handler (its own log line)", tickLines.Skip(1).ToList());
+            Report("  of which reading configuration and stored state", phases.Skip(1).Select(p => p.Prepare).ToList());
             Report("  of which running the probes", phases.Skip(1).Select(p => p.Run).ToList());
             Report("  of which recording results in Table Storage", phases.Skip(1).Select(p => p.Record).ToList());
             Report("  of which building metrics messages", phases.Skip(1).Select(p => p.Metrics).ToList());
+            Report("  of which heartbeats, components and status rules", phases.Skip(1).Select(p => p.Finish).ToList());
         }
     }
 
@@ -183,7 +188,7 @@ public static partial class Program
 
     private static double Ms(Match match, string group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"Ran (?<ran>\d+) of (?<configured>\d+) probes: .* in (?<ms>[0-9.]+) ms \(runs (?<run>[0-9.]+) ms, recording (?<record>[0-9.]+) ms, metrics (?<metrics>[0-9.]+) ms\)")]
+    [GeneratedRegex(@"Ran (?<ran>\d+) of (?<configured>\d+) probes: .* in (?<ms>[0-9.]+) ms \(reading configuration and state (?<prepare>[0-9.]+) ms, runs (?<run>[0-9.]+) ms, recording (?<record>[0-9.]+) ms, metrics (?<metrics>[0-9.]+) ms, heartbeats, components and status rules (?<finish>[0-9.]+) ms\)")]
     private static partial Regex TickLine();
 }
 

@@ -77,6 +77,7 @@ public sealed partial class ProbeCycle
             .Where(p => ProbeSchedule.IsDue(p.Name, p.Every, stored.TryGetValue(p.Name, out var row) ? row.State.LastScheduledAt : null, now, _timing.Tick))
             .ToList();
         var runStarted = Stopwatch.GetTimestamp();
+        var prepareTime = Stopwatch.GetElapsedTime(started);
         var results = await _runner.RunAsync(due, cancellationToken);
         var runTime = Stopwatch.GetElapsedTime(runStarted);
         var ran = due.Select((probe, i) => (probe, result: results[i])).Where(r => r.result is not null).ToList();
@@ -89,6 +90,7 @@ public sealed partial class ProbeCycle
         }
 
         var metricsTime = Stopwatch.GetElapsedTime(metricsStarted);
+        var finishStarted = Stopwatch.GetTimestamp();
 
         var heartbeatChanges = await _heartbeats.ObserveAsync(config.Heartbeats, now, cancellationToken);
         await components;
@@ -111,7 +113,8 @@ public sealed partial class ProbeCycle
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        LogTick(_logger, ran.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds), Math.Round(runTime.TotalMilliseconds), Math.Round(recordTime.TotalMilliseconds), Math.Round(metricsTime.TotalMilliseconds));
+        var finishTime = Stopwatch.GetElapsedTime(finishStarted);
+        LogTick(_logger, ran.Count, config.Probes.Count, probeChanges.Count, heartbeatChanges.Count, Math.Round(elapsed.TotalMilliseconds), Math.Round(prepareTime.TotalMilliseconds), Math.Round(runTime.TotalMilliseconds), Math.Round(recordTime.TotalMilliseconds), Math.Round(metricsTime.TotalMilliseconds), Math.Round(finishTime.TotalMilliseconds));
         return new ProbeCycleReport(config.Probes.Count, ran.Count, probeChanges, heartbeatChanges, elapsed);
     }
 
@@ -158,6 +161,6 @@ public sealed partial class ProbeCycle
     [LoggerMessage(Level = LogLevel.Information, Message = "Probe {Probe}: {Previous} -> {Status} ({Reason})")]
     private static partial void LogChange(ILogger logger, string probe, Domain.Health.HealthStatus previous, Domain.Health.HealthStatus status, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ran {Ran} of {Configured} probes: {ProbeChanges} probe and {HeartbeatChanges} heartbeat status changes in {ElapsedMs} ms (runs {RunMs} ms, recording {RecordMs} ms, metrics {MetricsMs} ms)")]
-    private static partial void LogTick(ILogger logger, int ran, int configured, int probeChanges, int heartbeatChanges, double elapsedMs, double runMs, double recordMs, double metricsMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ran {Ran} of {Configured} probes: {ProbeChanges} probe and {HeartbeatChanges} heartbeat status changes in {ElapsedMs} ms (reading configuration and state {PrepareMs} ms, runs {RunMs} ms, recording {RecordMs} ms, metrics {MetricsMs} ms, heartbeats, components and status rules {FinishMs} ms)")]
+    private static partial void LogTick(ILogger logger, int ran, int configured, int probeChanges, int heartbeatChanges, double elapsedMs, double prepareMs, double runMs, double recordMs, double metricsMs, double finishMs);
 }
