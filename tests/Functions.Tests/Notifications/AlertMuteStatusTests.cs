@@ -5,6 +5,7 @@ using Vigil.Domain.Configuration;
 using Vigil.Domain.Labels;
 using Vigil.Domain.Notifications.Silences;
 using Vigil.Functions.Alerts.Config;
+using Vigil.Functions.Alerts.Muting;
 using Vigil.Functions.Configuration;
 using Vigil.Functions.Notifications.Muting;
 using Vigil.Functions.Notifications.Routing;
