@@ -70,7 +70,7 @@ public sealed class AlertLister
             .ThenBy(e => e.Fingerprint, StringComparer.Ordinal)];
     }
 
-    private static bool IsActive(AlertInstance instance) => instance.State.Phase is AlertPhase.Firing or AlertPhase.Pending;
+    private static bool IsActive(AlertInstance instance) => instance.State.IsActive;
 
     private static AlertListEntry Describe(AlertInstance instance, AlertMute mute)
     {
