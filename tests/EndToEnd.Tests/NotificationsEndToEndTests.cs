@@ -44,6 +44,12 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    private async Task<List<JsonElement>> AlertsAsync(string query)
+    {
+        using var alerts = await _host.Vigil.GetJsonAsync("api/alerts?" + query, _host.Vigil.Host.FunctionKey);
+        return [.. alerts.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.Clone())];
+    }
+
     [Fact]
     public async Task FiringThenResolved_ArriveAtSlackWithContentAndAreListed()
     {
@@ -113,6 +119,58 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
 
         var message = (await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 1, TimeSpan.FromSeconds(20))).Single().Json;
         Assert.Equal($"[FIRING:1] Latency (service={_service})", message.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AlertsApi_SilencedFiringAlert_IsShownMutedWithTheSilenceIdUntilExpired()
+    {
+        var rule = "Muted" + _service;
+        await _host.ApplyOkAsync(_host.Config(FastRoute, $$"""
+            rules:
+              - name: {{rule}}
+                status: { component: nothing-reports-{{_service}} }
+                noData: alerting
+                severity: error
+            """));
+        Assert.Null(await _host.Vigil.Host.RunTimerAsync("AlertSweep", CancellationToken.None));
+        await LocalVigil.EventuallyAsync(async () => (await AlertsAsync($"rule={rule}&state=firing")).Count == 1, TimeSpan.FromSeconds(20), "the alert firing");
+        Assert.False((await AlertsAsync($"rule={rule}")).Single().GetProperty("muted").GetBoolean());
+
+        using var create = LocalVigil.Request(HttpMethod.Post, "api/silences", _host.Vigil.Host.MasterKey);
+        create.Content = new StringContent($$"""{"matchers":["rule={{rule}}"],"duration":"1h","createdBy":"e2e","comment":"muted in the alerts API"}""", System.Text.Encoding.UTF8, "application/json");
+        using var created = await _host.Vigil.Client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        var muted = (await AlertsAsync($"rule={rule}")).Single();
+        Assert.True(muted.GetProperty("muted").GetBoolean());
+        Assert.Equal([id], muted.GetProperty("mute").GetProperty("silencedBy").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(muted.GetProperty("mute").GetProperty("inhibitedBy").EnumerateArray());
+        Assert.Empty(muted.GetProperty("mute").GetProperty("muteTimes").EnumerateArray());
+        Assert.Single(await AlertsAsync($"rule={rule}&muted=true"));
+        Assert.Empty(await AlertsAsync($"rule={rule}&muted=false"));
+
+        using var expire = LocalVigil.Request(HttpMethod.Delete, "api/silences/" + id, _host.Vigil.Host.MasterKey);
+        using var expired = await _host.Vigil.Client.SendAsync(expire);
+        Assert.Equal(HttpStatusCode.OK, expired.StatusCode);
+
+        var unmuted = (await AlertsAsync($"rule={rule}")).Single();
+        Assert.Equal("firing", unmuted.GetProperty("state").GetString());
+        Assert.False(unmuted.GetProperty("muted").GetBoolean());
+        Assert.Empty(unmuted.GetProperty("mute").GetProperty("silencedBy").EnumerateArray());
+        Assert.Empty(await AlertsAsync($"rule={rule}&muted=true"));
+        await _host.ApplyOkAsync(_host.Config(FastRoute));
+    }
+
+    [Fact]
+    public async Task AlertsApi_MutedFilterNotABoolean_IsA400NamingMuted()
+    {
+        using var request = LocalVigil.Request(HttpMethod.Get, "api/alerts?muted=yes", _host.Vigil.Host.FunctionKey);
+        using var response = await _host.Vigil.Client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("muted", body.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
     [Fact]
