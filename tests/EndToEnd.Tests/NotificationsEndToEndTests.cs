@@ -44,6 +44,17 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    private List<ReceivedMail> Mails() => [.. _host.Smtp.Mails.Where(m => m.Data.Contains(_service, StringComparison.Ordinal))];
+
+    /// <summary>The attempts listed for <paramref name="receiver"/> about the alert <paramref name="fingerprint"/>.</summary>
+    private async Task<List<JsonElement>> AttemptsAsync(string receiver, string fingerprint)
+    {
+        using var listed = await _host.Vigil.GetJsonAsync($"api/notifications?receiver={receiver}&limit=500", _host.Vigil.Host.FunctionKey);
+        return [.. listed.RootElement.GetProperty("attempts").EnumerateArray()
+            .Where(a => a.GetProperty("alerts").EnumerateArray().Any(x => x.GetProperty("fingerprint").GetString() == fingerprint))
+            .Select(a => a.Clone())];
+    }
+
     private async Task<List<JsonElement>> AlertsAsync(string query)
     {
         using var alerts = await _host.Vigil.GetJsonAsync("api/alerts?" + query, _host.Vigil.Host.FunctionKey);
@@ -262,20 +273,61 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
     [Fact]
     public async Task KillingTheHandlerMidDispatch_EachSinkGetsExactlyOneMessage()
     {
-        await _host.ApplyOkAsync(_host.Config(FastRoute.Replace("receiver: ops-slack\n  groupBy", "receivers: [ops-slack, audit]\n  groupBy", StringComparison.Ordinal)));
-        var slow = new StandInAnswer(200, Delay: TimeSpan.FromSeconds(4));
-        _host.Slack.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? slow : StandInAnswer.Ok;
-        _host.Webhook.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? slow : StandInAnswer.Ok;
+        // One notification to each channel; every sink holds its answer (shorter than the 5 s call timeout, so a
+        // live dispatcher would never retry) and the handler is killed while all four calls are out.
+        await _host.ApplyOkAsync(_host.Config(FastRoute.Replace("receiver: ops-slack\n  groupBy", "receivers: [ops-slack, audit, oncall, ops-email]\n  groupBy", StringComparison.Ordinal)));
+        var hold = TimeSpan.FromSeconds(4.5);
+        _host.Slack.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? new StandInAnswer(200, Delay: hold) : StandInAnswer.Ok;
+        _host.Webhook.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? new StandInAnswer(200, Delay: hold) : StandInAnswer.Ok;
+        _host.PagerDuty.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? StandInAnswer.Accepted with { Delay = hold } : StandInAnswer.Accepted;
+        await _host.Smtp.SlowRepliesTo(_service, hold);
 
-        await _host.SendEventAsync("Outage", "firing", _service);
-        await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 1);
-        await NotificationsHost.WaitAboutAsync(_host.Webhook, _service, 1);
+        var alertEvent = await _host.SendEventAsync("Outage", "firing", _service);
+        var fingerprint = alertEvent["fingerprint"]!.GetValue<string>();
+        var requests = new List<ReceivedRequest>();
+        foreach (var sink in new[] { _host.Slack, _host.Webhook, _host.PagerDuty })
+        {
+            requests.AddRange(await NotificationsHost.WaitAboutAsync(sink, _service, 1));
+        }
+
+        await LocalVigil.EventuallyAsync(() => Task.FromResult(Mails().Count >= 1), TimeSpan.FromSeconds(30), "the e-mail");
         _host.Vigil.Host.Handler.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        Assert.All(requests, r => Assert.True(killedAt - r.ReceivedAt < hold, $"{r.Path} was answered before the kill: the test did not kill mid-call"));
 
-        // The messages are redelivered to the restarted handler; the delivery records say they were being sent.
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // The messages are redelivered to the restarted handler, which finds the claims and sends nothing; when a
+        // claim's lease (call timeout + 30 s) has run out, the sweep closes it as unknown, again sending nothing.
+        var receivers = new[] { "ops-slack", "audit", "oncall", "ops-email" };
+        await LocalVigil.EventuallyAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await Task.WhenAll(receivers.Select(r => AttemptsAsync(r, fingerprint)))).All(a => a.Count >= 1);
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // the handler is restarting
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            "every claim closed after its lease");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
         Assert.Single(NotificationsHost.About(_host.Slack, _service));
         Assert.Single(NotificationsHost.About(_host.Webhook, _service));
+        var page = Assert.Single(NotificationsHost.About(_host.PagerDuty, _service));
+        Assert.Equal("trigger", page.Json.GetProperty("event_action").GetString());
+        Assert.Single(Mails());
+        foreach (var receiver in receivers)
+        {
+            // The delivery record: one attempt, never a second send; its outcome is unknown (the answer never came).
+            var attempt = Assert.Single(await AttemptsAsync(receiver, fingerprint));
+            Assert.Equal(1, attempt.GetProperty("attempt").GetInt32());
+            Assert.Equal("unknown", attempt.GetProperty("result").GetString());
+        }
+
+        _host.AssertNoSecretInLogs();
     }
 
     [Fact]
