@@ -327,6 +327,15 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
             Assert.Equal("unknown", attempt.GetProperty("result").GetString());
         }
 
+        // A claim closed as unknown may never have left: the fallback receiver (ops-slack) hears about each one.
+        foreach (var receiver in receivers.Where(r => r != "ops-slack"))
+        {
+            await LocalVigil.EventuallyAsync(
+                () => Task.FromResult(_host.Slack.Requests.Any(r => r.Body.Contains($"Delivery to {receiver} (", StringComparison.Ordinal) && r.Body.Contains("failing: unknown", StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(20),
+                $"the meta-alert about {receiver}");
+        }
+
         _host.AssertNoSecretInLogs();
     }
 
