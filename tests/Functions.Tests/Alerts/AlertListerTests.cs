@@ -1,29 +1,23 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
-using Vigil.Domain.Alerts.Events;
 using Vigil.Domain.Alerts.Lifecycle;
-using Vigil.Domain.Configuration;
 using Vigil.Domain.Labels;
 using Vigil.Domain.Notifications.Silences;
 using Vigil.Domain.Rules;
 using Vigil.Functions.Alerts.Api;
-using Vigil.Functions.Alerts.Config;
 using Vigil.Functions.Alerts.Muting;
 using Vigil.Functions.Alerts.State;
-using Vigil.Functions.Configuration;
 using Vigil.Functions.Hosting;
-using Vigil.Functions.Notifications.Muting;
+using Vigil.Functions.Tests.Notifications;
 using Vigil.Functions.Notifications.Routing;
 using Vigil.Functions.Notifications.Silences;
-using Vigil.Functions.Storage;
 using Vigil.Testing;
 
 namespace Vigil.Functions.Tests.Alerts;
 
 /// <summary>
 /// GET /api/alerts composed with the mute status: stored instances on Azurite, the notifications area's real
-/// <see cref="IAlertMuteStatus"/> (silences, inhibition by firing alerts, mute times), the <c>muted</c> filter.
+/// <see cref="IAlertMuteStatus"/> (<see cref="MuteTestServices"/>: silences, inhibition by firing alerts, mute times), the <c>muted</c> filter.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class AlertListerTests : IAsyncLifetime
@@ -37,40 +31,11 @@ public sealed class AlertListerTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["VIGIL_CONFIG_CACHE"] = "01:00:00" }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SettingsReader(configuration));
-        services.AddSingleton(_azurite.StorageConnection.CreateTableServiceClient());
-        services.AddSingleton<VigilTables>();
-        services.AddSingleton<ConfigStore>();
-        services.AddSingleton<ConfigProvider>();
-        services.AddSingleton<AlertStateStore>();
-        services.AddSingleton<SilenceStore>();
-        services.AddSingleton<RoutedAlertStore>();
-        services.AddSingleton<MuteContextFactory>();
-        services.AddSingleton<IAlertMuteStatus>(sp => sp.GetRequiredService<MuteContextFactory>());
-        services.AddSingleton<AlertLister>();
-        _services = services.BuildServiceProvider();
-        var document = """
-            receivers:
-              - name: console
-                log: {}
-            route:
-              receiver: console
-              routes:
-                - match: { team: night }
-                  activeTimes: [never]
-            inhibit:
-              - sourceMatch: { severity: critical }
-                targetMatch: { severity: warning }
-                equal: [service]
-            muteTimes:
-              - name: never
-                years: ["1999"]
-            """;
-        _services.GetRequiredService<ConfigProvider>().Use(new StoredConfig(document, 1, "h", DateTimeOffset.UtcNow, default), ConfigReader.Load(document).Config);
+        _services = MuteTestServices.Create(_azurite, services =>
+        {
+            services.AddSingleton<AlertStateStore>();
+            services.AddSingleton<AlertLister>();
+        });
         return Task.CompletedTask;
     }
 
@@ -82,7 +47,7 @@ public sealed class AlertListerTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var silence = new Silence(Guid.NewGuid().ToString("D"), [LabelMatcher.Parse($"service={_service}"), LabelMatcher.Parse("kind=silenced")], now.AddMinutes(-1), now.AddHours(1), "test", "testing", now);
         await _services.GetRequiredService<SilenceStore>().SaveAsync(silence, CancellationToken.None);
-        var source = SourceEvent();
+        var source = MuteTestServices.Firing("ServiceDown", _service, "critical");
         await _services.GetRequiredService<RoutedAlertStore>().SaveAsync(source, [], default, now, CancellationToken.None);
         await SaveAsync("silenced", AlertPhase.Firing, AlertSeverity.Info, ("kind", "silenced"));
         await SaveAsync("inhibited", AlertPhase.Pending, AlertSeverity.Warning, ("kind", "slow"));
@@ -227,18 +192,4 @@ public sealed class AlertListerTests : IAsyncLifetime
             new AlertInstance(_rule, Fingerprint(name), LabelSet.From(("service", _service)), labels, new Dictionary<string, string>(), state, null, default),
             CancellationToken.None);
     }
-
-    private AlertEvent SourceEvent() => new()
-    {
-        EventId = Guid.NewGuid().ToString("N"),
-        Rule = "ServiceDown",
-        Fingerprint = "src" + Guid.NewGuid().ToString("N")[..13],
-        Sequence = 1,
-        Transition = "firing",
-        State = "firing",
-        Severity = "critical",
-        Labels = new Dictionary<string, string> { ["rule"] = "ServiceDown", ["service"] = _service, ["severity"] = "critical" },
-        Annotations = new Dictionary<string, string>(),
-        At = DateTimeOffset.UtcNow,
-    };
 }
