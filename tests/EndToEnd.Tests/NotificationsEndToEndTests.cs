@@ -44,6 +44,23 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    private List<ReceivedMail> Mails() => [.. _host.Smtp.Mails.Where(m => m.Data.Contains(_service, StringComparison.Ordinal))];
+
+    /// <summary>The attempts listed for <paramref name="receiver"/> about the alert <paramref name="fingerprint"/>.</summary>
+    private async Task<List<JsonElement>> AttemptsAsync(string receiver, string fingerprint)
+    {
+        using var listed = await _host.Vigil.GetJsonAsync($"api/notifications?receiver={receiver}&limit=500", _host.Vigil.Host.FunctionKey);
+        return [.. listed.RootElement.GetProperty("attempts").EnumerateArray()
+            .Where(a => a.GetProperty("alerts").EnumerateArray().Any(x => x.GetProperty("fingerprint").GetString() == fingerprint))
+            .Select(a => a.Clone())];
+    }
+
+    private async Task<List<JsonElement>> AlertsAsync(string query)
+    {
+        using var alerts = await _host.Vigil.GetJsonAsync("api/alerts?" + query, _host.Vigil.Host.FunctionKey);
+        return [.. alerts.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.Clone())];
+    }
+
     [Fact]
     public async Task FiringThenResolved_ArriveAtSlackWithContentAndAreListed()
     {
@@ -113,6 +130,58 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
 
         var message = (await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 1, TimeSpan.FromSeconds(20))).Single().Json;
         Assert.Equal($"[FIRING:1] Latency (service={_service})", message.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AlertsApi_SilencedFiringAlert_IsShownMutedWithTheSilenceIdUntilExpired()
+    {
+        var rule = "Muted" + _service;
+        await _host.ApplyOkAsync(_host.Config(FastRoute, $$"""
+            rules:
+              - name: {{rule}}
+                status: { component: nothing-reports-{{_service}} }
+                noData: alerting
+                severity: error
+            """));
+        Assert.Null(await _host.Vigil.Host.RunTimerAsync("AlertSweep", CancellationToken.None));
+        await LocalVigil.EventuallyAsync(async () => (await AlertsAsync($"rule={rule}&state=firing")).Count == 1, TimeSpan.FromSeconds(20), "the alert firing");
+        Assert.False((await AlertsAsync($"rule={rule}")).Single().GetProperty("muted").GetBoolean());
+
+        using var create = LocalVigil.Request(HttpMethod.Post, "api/silences", _host.Vigil.Host.MasterKey);
+        create.Content = new StringContent($$"""{"matchers":["rule={{rule}}"],"duration":"1h","createdBy":"e2e","comment":"muted in the alerts API"}""", System.Text.Encoding.UTF8, "application/json");
+        using var created = await _host.Vigil.Client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        var muted = (await AlertsAsync($"rule={rule}")).Single();
+        Assert.True(muted.GetProperty("muted").GetBoolean());
+        Assert.Equal([id], muted.GetProperty("mute").GetProperty("silencedBy").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(muted.GetProperty("mute").GetProperty("inhibitedBy").EnumerateArray());
+        Assert.Empty(muted.GetProperty("mute").GetProperty("muteTimes").EnumerateArray());
+        Assert.Single(await AlertsAsync($"rule={rule}&muted=true"));
+        Assert.Empty(await AlertsAsync($"rule={rule}&muted=false"));
+
+        using var expire = LocalVigil.Request(HttpMethod.Delete, "api/silences/" + id, _host.Vigil.Host.MasterKey);
+        using var expired = await _host.Vigil.Client.SendAsync(expire);
+        Assert.Equal(HttpStatusCode.OK, expired.StatusCode);
+
+        var unmuted = (await AlertsAsync($"rule={rule}")).Single();
+        Assert.Equal("firing", unmuted.GetProperty("state").GetString());
+        Assert.False(unmuted.GetProperty("muted").GetBoolean());
+        Assert.Empty(unmuted.GetProperty("mute").GetProperty("silencedBy").EnumerateArray());
+        Assert.Empty(await AlertsAsync($"rule={rule}&muted=true"));
+        await _host.ApplyOkAsync(_host.Config(FastRoute));
+    }
+
+    [Fact]
+    public async Task AlertsApi_MutedFilterNotABoolean_IsA400NamingMuted()
+    {
+        using var request = LocalVigil.Request(HttpMethod.Get, "api/alerts?muted=yes", _host.Vigil.Host.FunctionKey);
+        using var response = await _host.Vigil.Client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("muted", body.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
     [Fact]
@@ -204,20 +273,70 @@ public sealed class NotificationsEndToEndTests : IClassFixture<NotificationsHost
     [Fact]
     public async Task KillingTheHandlerMidDispatch_EachSinkGetsExactlyOneMessage()
     {
-        await _host.ApplyOkAsync(_host.Config(FastRoute.Replace("receiver: ops-slack\n  groupBy", "receivers: [ops-slack, audit]\n  groupBy", StringComparison.Ordinal)));
-        var slow = new StandInAnswer(200, Delay: TimeSpan.FromSeconds(4));
-        _host.Slack.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? slow : StandInAnswer.Ok;
-        _host.Webhook.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? slow : StandInAnswer.Ok;
+        // One notification to each channel; every sink holds its answer (shorter than the 5 s call timeout, so a
+        // live dispatcher would never retry) and the handler is killed while all four calls are out.
+        await _host.ApplyOkAsync(_host.Config(FastRoute.Replace("receiver: ops-slack\n  groupBy", "receivers: [ops-slack, audit, oncall, ops-email]\n  groupBy", StringComparison.Ordinal)));
+        var hold = TimeSpan.FromSeconds(4.5);
+        _host.Slack.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? new StandInAnswer(200, Delay: hold) : StandInAnswer.Ok;
+        _host.Webhook.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? new StandInAnswer(200, Delay: hold) : StandInAnswer.Ok;
+        _host.PagerDuty.Answer = (r, _) => r.Body.Contains(_service, StringComparison.Ordinal) ? StandInAnswer.Accepted with { Delay = hold } : StandInAnswer.Accepted;
+        await _host.Smtp.SlowRepliesTo(_service, hold);
 
-        await _host.SendEventAsync("Outage", "firing", _service);
-        await NotificationsHost.WaitAboutAsync(_host.Slack, _service, 1);
-        await NotificationsHost.WaitAboutAsync(_host.Webhook, _service, 1);
+        var alertEvent = await _host.SendEventAsync("Outage", "firing", _service);
+        var fingerprint = alertEvent["fingerprint"]!.GetValue<string>();
+        var requests = new List<ReceivedRequest>();
+        foreach (var sink in new[] { _host.Slack, _host.Webhook, _host.PagerDuty })
+        {
+            requests.AddRange(await NotificationsHost.WaitAboutAsync(sink, _service, 1));
+        }
+
+        await LocalVigil.EventuallyAsync(() => Task.FromResult(Mails().Count >= 1), TimeSpan.FromSeconds(30), "the e-mail");
         _host.Vigil.Host.Handler.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        Assert.All(requests, r => Assert.True(killedAt - r.ReceivedAt < hold, $"{r.Path} was answered before the kill: the test did not kill mid-call"));
 
-        // The messages are redelivered to the restarted handler; the delivery records say they were being sent.
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // The messages are redelivered to the restarted handler, which finds the claims and sends nothing; when a
+        // claim's lease (call timeout + 30 s) has run out, the sweep closes it as unknown, again sending nothing.
+        var receivers = new[] { "ops-slack", "audit", "oncall", "ops-email" };
+        await LocalVigil.EventuallyAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await Task.WhenAll(receivers.Select(r => AttemptsAsync(r, fingerprint)))).All(a => a.Count >= 1);
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // the handler is restarting
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            "every claim closed after its lease");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
         Assert.Single(NotificationsHost.About(_host.Slack, _service));
         Assert.Single(NotificationsHost.About(_host.Webhook, _service));
+        var page = Assert.Single(NotificationsHost.About(_host.PagerDuty, _service));
+        Assert.Equal("trigger", page.Json.GetProperty("event_action").GetString());
+        Assert.Single(Mails());
+        foreach (var receiver in receivers)
+        {
+            // The delivery record: one attempt, never a second send; its outcome is unknown (the answer never came).
+            var attempt = Assert.Single(await AttemptsAsync(receiver, fingerprint));
+            Assert.Equal(1, attempt.GetProperty("attempt").GetInt32());
+            Assert.Equal("unknown", attempt.GetProperty("result").GetString());
+        }
+
+        // A claim closed as unknown may never have left: the fallback receiver (ops-slack) hears about each one.
+        foreach (var receiver in receivers.Where(r => r != "ops-slack"))
+        {
+            await LocalVigil.EventuallyAsync(
+                () => Task.FromResult(_host.Slack.Requests.Any(r => r.Body.Contains($"Delivery to {receiver} (", StringComparison.Ordinal) && r.Body.Contains("failing: unknown", StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(20),
+                $"the meta-alert about {receiver}");
+        }
+
+        _host.AssertNoSecretInLogs();
     }
 
     [Fact]

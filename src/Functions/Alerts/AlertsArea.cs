@@ -1,3 +1,4 @@
+using Vigil.Functions.Alerts.Api;
 using Vigil.Functions.Alerts.Config;
 using Vigil.Functions.Alerts.Evaluation;
 using Vigil.Functions.Alerts.History;
@@ -24,6 +25,7 @@ public static class AlertsArea
         services.AddSingleton<AlertStateStore>();
         services.AddSingleton<AlertHistoryStore>();
         services.AddSingleton<AlertEvaluator>();
+        services.AddSingleton<AlertLister>(); // needs an IAlertMuteStatus (the notifications area registers it)
         services.AddSingleton<IComponentStatusSource, SystemHealthStatusSource>();
         services.AddSingleton<ISeriesUpdateObserver, AlertsSeriesObserver>();
         services.AddFunction<ConfigApplyFunction>();

@@ -11,6 +11,7 @@ using Vigil.Functions.FunctionApp.SilenceCreate;
 using Vigil.Functions.FunctionApp.SilenceExpire;
 using Vigil.Functions.FunctionApp.SilencesList;
 using Vigil.Domain.Configuration.Validation;
+using Vigil.Functions.Alerts.Muting;
 using Vigil.Functions.Notifications.Config;
 using Vigil.Functions.Notifications.Delivery;
 using Vigil.Functions.Notifications.Grouping;

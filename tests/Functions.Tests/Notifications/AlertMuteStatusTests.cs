@@ -1,15 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Vigil.Domain.Alerts.Events;
-using Vigil.Domain.Configuration;
 using Vigil.Domain.Labels;
 using Vigil.Domain.Notifications.Silences;
-using Vigil.Functions.Alerts.Config;
-using Vigil.Functions.Configuration;
-using Vigil.Functions.Notifications.Muting;
+using Vigil.Functions.Alerts.Muting;
 using Vigil.Functions.Notifications.Routing;
 using Vigil.Functions.Notifications.Silences;
-using Vigil.Functions.Storage;
 using Vigil.Testing;
 
 namespace Vigil.Functions.Tests.Notifications;
@@ -23,38 +17,7 @@ public sealed class AlertMuteStatusTests(AzuriteFixture azurite) : IAsyncLifetim
 
     public Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["VIGIL_CONFIG_CACHE"] = "01:00:00" }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SettingsReader(configuration));
-        services.AddSingleton(azurite.StorageConnection.CreateTableServiceClient());
-        services.AddSingleton<VigilTables>();
-        services.AddSingleton<ConfigStore>();
-        services.AddSingleton<ConfigProvider>();
-        services.AddSingleton<SilenceStore>();
-        services.AddSingleton<RoutedAlertStore>();
-        services.AddSingleton<MuteContextFactory>();
-        services.AddSingleton<IAlertMuteStatus>(sp => sp.GetRequiredService<MuteContextFactory>());
-        _services = services.BuildServiceProvider();
-        var document = """
-            receivers:
-              - name: console
-                log: {}
-            route:
-              receiver: console
-              routes:
-                - match: { team: night }
-                  activeTimes: [never]
-            inhibit:
-              - sourceMatch: { severity: critical }
-                targetMatch: { severity: warning }
-                equal: [service]
-            muteTimes:
-              - name: never
-                years: ["1999"]
-            """;
-        _services.GetRequiredService<ConfigProvider>().Use(new StoredConfig(document, 1, "h", DateTimeOffset.UtcNow, default), ConfigReader.Load(document).Config);
+        _services = MuteTestServices.Create(azurite);
         return Task.CompletedTask;
     }
 
@@ -66,7 +29,7 @@ public sealed class AlertMuteStatusTests(AzuriteFixture azurite) : IAsyncLifetim
         var now = DateTimeOffset.UtcNow;
         var silence = new Silence(Guid.NewGuid().ToString("D"), [LabelMatcher.Parse($"service={_service}"), LabelMatcher.Parse("rule=Silenced")], now.AddMinutes(-1), now.AddHours(1), "test", "testing", now);
         await _services.GetRequiredService<SilenceStore>().SaveAsync(silence, CancellationToken.None);
-        var source = Event("ServiceDown", "critical");
+        var source = MuteTestServices.Firing("ServiceDown", _service, "critical");
         await _services.GetRequiredService<RoutedAlertStore>().SaveAsync(source, [], default, now, CancellationToken.None);
         var status = _services.GetRequiredService<IAlertMuteStatus>();
 
@@ -87,18 +50,4 @@ public sealed class AlertMuteStatusTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     private static MuteQuery Query(string fingerprint, Dictionary<string, string> labels) => new(fingerprint, labels);
-
-    private AlertEvent Event(string rule, string severity) => new()
-    {
-        EventId = Guid.NewGuid().ToString("N"),
-        Rule = rule,
-        Fingerprint = "src" + Guid.NewGuid().ToString("N")[..13],
-        Sequence = 1,
-        Transition = "firing",
-        State = "firing",
-        Severity = severity,
-        Labels = new Dictionary<string, string> { ["rule"] = rule, ["service"] = _service, ["severity"] = severity },
-        Annotations = new Dictionary<string, string>(),
-        At = DateTimeOffset.UtcNow,
-    };
 }

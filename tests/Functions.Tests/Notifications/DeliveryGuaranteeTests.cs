@@ -129,6 +129,29 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_CrashDuringTheCall_ClosedUnknownAfterTheLeaseWithAMetaAlertToTheFallback()
+    {
+        var notification = await QueueAsync();
+        _crashing.CrashAfterCall = true;
+
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => Processor.ProcessAsync(Message(notification), CancellationToken.None));
+        _crashing.CrashAfterCall = false;
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var outputs = new InvocationResult();
+        await Processor.SweepAsync(notification.Id, outputs, CancellationToken.None); // the sweep finds the lapsed claim
+
+        Assert.Single(_slack.Requests);
+        var record = (await Store.GetAsync(notification.Id, CancellationToken.None))!;
+        Assert.Equal(DeliveryState.Unknown, record.State);
+        Assert.Equal(1, record.Attempts);
+        var meta = await Store.GetAsync(NotificationIds.Hash("meta\nfallback\n" + notification.Id, 32), CancellationToken.None);
+        Assert.NotNull(meta);
+        Assert.Equal("fallback", meta!.Notification.Receiver);
+        Assert.Contains("Delivery to ops-slack (slack) failing: unknown", meta.Notification.Alerts[0].Annotations["summary"], StringComparison.Ordinal);
+        Assert.Contains("may not have been delivered", meta.Notification.Alerts[0].Annotations["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_TwoDispatchersAtOnce_SendOnce()
     {
         var notification = await QueueAsync();

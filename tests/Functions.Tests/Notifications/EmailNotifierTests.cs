@@ -61,6 +61,31 @@ public sealed class EmailNotifierTests
     }
 
     [Fact]
+    public async Task Send_ServerNeverAnswers_TimesOutWithinTheCallTimeoutAndIsRetried()
+    {
+        // SmtpClient.Timeout does not bound SendMailAsync: without the notifier's own bound this call never ends,
+        // and the dispatcher's claim lease (call timeout + margin) would run out while the mail may still go.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = silent.AcceptTcpClientAsync();
+        using var harness = new NotifierHarness(new Dictionary<string, string?>
+        {
+            ["SMTP_HOST"] = "127.0.0.1",
+            ["SMTP_PORT"] = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SMTP_STARTTLS"] = "none",
+            ["ALERT_FROM_EMAIL"] = "vigil@example.com",
+            ["VIGIL_NOTIFY_HTTP_TIMEOUT"] = "00:00:02",
+        });
+
+        var outcome = await harness.SendAsync(Receiver, NotifierHarness.SampleNotification(ChannelKind.Email, Receiver.Name)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DeliveryReason.Timeout, outcome.Reason);
+        Assert.True(outcome.Retryable);
+        Assert.Contains("2 s", outcome.Detail, StringComparison.Ordinal);
+        (await accepted).Dispose();
+    }
+
+    [Fact]
     public async Task Send_SmtpHostMissing_IsMisconfigured()
     {
         using var harness = new NotifierHarness(new Dictionary<string, string?> { ["ALERT_FROM_EMAIL"] = "vigil@example.com" });

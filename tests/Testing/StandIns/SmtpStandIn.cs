@@ -15,13 +15,15 @@ public sealed record ReceivedMail(string From, IReadOnlyList<string> To, string 
 /// A real SMTP server (npm <c>smtp-server</c>, installed once into &lt;repo&gt;/.vigil/smtp-server) on 127.0.0.1:
 /// STARTTLS with a self-signed certificate generated here (<see cref="TrustBundlePath"/> is a CA bundle with it,
 /// for <c>SSL_CERT_FILE</c>), AUTH PLAIN/LOGIN with <see cref="User"/>/<see cref="Password"/>, and STARTTLS required
-/// before AUTH. Every accepted message is recorded.
+/// before AUTH. Every message is recorded when its data has arrived, before the server answers it, so a slow
+/// answer (<see cref="SlowRepliesTo"/>) still counts as arrived.
 /// </summary>
 public sealed class SmtpStandIn : IAsyncDisposable
 {
     public const string Version = "3";
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly ConcurrentQueue<ReceivedMail> _mails = new();
+    private readonly SemaphoreSlim _slowSet = new(0);
     private Process? _process;
 
     public string User { get; } = "vigil";
@@ -61,6 +63,18 @@ public sealed class SmtpStandIn : IAsyncDisposable
         return Mails;
     }
 
+    /// <summary>
+    /// From now on, answers a message whose data contains <paramref name="text"/> only after <paramref name="delay"/>
+    /// (the message is recorded at once): the window in which a test kills the sender mid-call.
+    /// </summary>
+    public async Task SlowRepliesTo(string text, TimeSpan delay)
+    {
+        var process = _process ?? throw new InvalidOperationException("Not started.");
+        await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { match = text, delayMs = (int)delay.TotalMilliseconds }));
+        await process.StandardInput.FlushAsync();
+        await _slowSet.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -69,6 +83,7 @@ public sealed class SmtpStandIn : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _slowSet.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -130,6 +145,8 @@ public sealed class SmtpStandIn : IAsyncDisposable
         await File.WriteAllTextAsync(script, $$"""
             const { SMTPServer } = require({{JsonSerializer.Serialize(Path.Combine(InstallDirectory, "node_modules", "smtp-server"))}});
             const fs = require('fs');
+            let slow = [];
+            require('readline').createInterface({ input: process.stdin }).on('line', line => { slow.push(JSON.parse(line)); process.stdout.write('SLOW\n'); });
             const server = new SMTPServer({
               secure: false,
               hideSTARTTLS: {{(startTls ? "false" : "true")}},
@@ -146,14 +163,16 @@ public sealed class SmtpStandIn : IAsyncDisposable
                 const chunks = [];
                 stream.on('data', c => chunks.push(c));
                 stream.on('end', () => {
-                  process.stdout.write(JSON.stringify({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map(r => r.address), user: session.user || '', secure: !!session.secure, data: Buffer.concat(chunks).toString('utf8') }) + '\n');
-                  callback();
+                  const data = Buffer.concat(chunks).toString('utf8');
+                  process.stdout.write(JSON.stringify({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map(r => r.address), user: session.user || '', secure: !!session.secure, data }) + '\n');
+                  const rule = slow.find(s => data.includes(s.match));
+                  if (rule) setTimeout(() => callback(), rule.delayMs); else callback();
                 });
               },
             });
             server.listen({{Port}}, '127.0.0.1', () => process.stdout.write('READY\n'));
             """);
-        _process = Process.Start(new ProcessStartInfo("node", $"\"{script}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        _process = Process.Start(new ProcessStartInfo("node", $"\"{script}\"") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process.OutputDataReceived += (_, e) =>
         {
@@ -165,6 +184,12 @@ public sealed class SmtpStandIn : IAsyncDisposable
             if (e.Data == "READY")
             {
                 ready.TrySetResult();
+                return;
+            }
+
+            if (e.Data == "SLOW")
+            {
+                _slowSet.Release();
                 return;
             }
 

@@ -32,7 +32,8 @@ public sealed class CryptoJitter : IJitter
 /// <see cref="InlineWaitLimit"/> parks the notification (the sweep re-enqueues it when due);</item>
 /// <item>claims it with an ETag write (state sending, with a lease) immediately before the one call, so a crash
 /// before the call leaves it queued (delivered on redelivery) and a crash during or after the call leaves it
-/// "sending": when the lease runs out it is closed as unknown, never sent twice;</item>
+/// "sending": when the lease runs out it is closed as unknown (never sent twice) and, as it may never have left,
+/// a meta-alert tells the fallback receiver;</item>
 /// <item>records the attempt, then: delivered; or retried after back-off with jitter / Retry-After (waiting in
 /// the function only up to <see cref="InlineWaitLimit"/>, else parked); or, when not retryable or past the
 /// deadline, closed as failed / dead-lettered with a "delivery to X failing" meta-alert to the fallback receiver.</item>
@@ -267,6 +268,10 @@ public sealed partial class DeliveryProcessor
         {
             await RecordAttemptAsync(record.Notification, record.Attempts, outcome, null, now, cancellationToken);
             LogUnknown(_logger, record.Id, record.Notification.Receiver);
+
+            // It may never have left (a crash between the claim and the request): never silent, tell the fallback.
+            var config = (await _config.GetAsync(cancellationToken)).Config.Notifications;
+            await RaiseMetaAlertAsync(record.Notification, outcome, config, now, cancellationToken);
         }
     }
 

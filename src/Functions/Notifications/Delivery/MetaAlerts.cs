@@ -31,7 +31,7 @@ public static class MetaAlerts
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["summary"] = $"Delivery to {failed.Receiver} ({failed.Channel.Key()}) failing: {outcome.Reason.Text()}",
-            ["description"] = $"Notification {failed.Id} ({failed.Status}, {failed.Alerts.Count} alerts: {string.Join(", ", failed.Alerts.Select(a => a.Rule).Distinct(StringComparer.Ordinal).Take(5))}) was not delivered: {outcome.Detail}. See GET /api/notifications?receiver={failed.Receiver}.",
+            ["description"] = $"Notification {failed.Id} ({failed.Status}, {failed.Alerts.Count} alerts: {string.Join(", ", failed.Alerts.Select(a => a.Rule).Distinct(StringComparer.Ordinal).Take(5))}) {(outcome.Reason == DeliveryReason.Unknown ? "may not have been delivered" : "was not delivered")}: {outcome.Detail}. See GET /api/notifications?receiver={failed.Receiver}.",
         };
         var key = new GroupKey("meta", fallback.Name, Domain.Labels.LabelSet.From(("receiver", failed.Receiver)));
         return new Notification

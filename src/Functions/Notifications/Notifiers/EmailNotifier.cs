@@ -16,16 +16,20 @@ namespace Vigil.Functions.Notifications.Notifiers;
 /// E-mail over SMTP with System.Net.Mail: STARTTLS required by default (<c>SMTP_STARTTLS=required</c>; the
 /// server's certificate is verified), AUTH when <c>SMTP_USERNAME</c> is set, a plain-text and an HTML part, subject
 /// <c>[SEVERITY] ...</c>. SMTP 2xx is delivered, 4xx retried, 5xx not; connection and TLS failures are retried.
+/// The whole conversation is bounded by <c>VIGIL_NOTIFY_HTTP_TIMEOUT</c> (<see cref="SmtpClient.Timeout"/> only
+/// bounds the synchronous Send, never SendMailAsync), so the dispatcher's claim lease always outlives the call.
 /// </summary>
 public sealed class EmailNotifier : INotifier
 {
     private readonly SettingsSecrets _secrets;
     private readonly SettingsReader _settings;
+    private readonly TimeSpan _timeout;
 
     public EmailNotifier(SettingsSecrets secrets, SettingsReader settings)
     {
         _secrets = secrets;
         _settings = settings;
+        _timeout = settings.GetDuration(AppSettings.NotifyHttpTimeout);
     }
 
     public ChannelKind Channel => ChannelKind.Email;
@@ -77,21 +81,27 @@ public sealed class EmailNotifier : INotifier
             EnableSsl = send.StartTls,
             DeliveryMethod = SmtpDeliveryMethod.Network,
             UseDefaultCredentials = false,
-            Timeout = 30_000,
+            Timeout = (int)Math.Min(int.MaxValue, _timeout.TotalMilliseconds),
         };
         if (send.User is not null)
         {
             client.Credentials = new NetworkCredential(send.User, send.Password);
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
         try
         {
-            await client.SendMailAsync(message, cancellationToken);
+            await client.SendMailAsync(message, timeout.Token);
             return DeliveryOutcome.Delivered(250, "accepted by the SMTP server");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return DeliveryClassifier.TimedOut(TimeSpan.FromMilliseconds(client.Timeout));
+            return DeliveryClassifier.TimedOut(_timeout);
+        }
+        catch (SmtpException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryClassifier.TimedOut(_timeout);
         }
         catch (SmtpFailedRecipientsException ex)
         {

@@ -3,35 +3,11 @@ using Vigil.Domain.Notifications;
 using Vigil.Domain.Notifications.Inhibition;
 using Vigil.Domain.Notifications.Silences;
 using Vigil.Functions.Alerts.Config;
+using Vigil.Functions.Alerts.Muting;
 using Vigil.Functions.Notifications.Routing;
 using Vigil.Functions.Notifications.Silences;
 
 namespace Vigil.Functions.Notifications.Muting;
-
-/// <summary>Why an alert is not notified right now (all empty: it is not muted).</summary>
-public sealed record AlertMute(IReadOnlyList<string> SilencedBy, IReadOnlyList<string> InhibitedBy, IReadOnlyList<string> MuteTimes)
-{
-    public static readonly AlertMute NotMuted = new([], [], []);
-
-    public bool Muted => SilencedBy.Count > 0 || InhibitedBy.Count > 0 || MuteTimes.Count > 0;
-}
-
-/// <summary>
-/// The seam <c>GET /api/alerts</c> uses to show muted alerts as muted (registered by the notifications area):
-/// for each alert (fingerprint and labels), the silences muting it, the firing alerts inhibiting it and the mute
-/// times holding every route it goes to. One call per request: silences and inhibition sources are read once.
-/// <code>
-/// var mutes = await muteStatus.GetAsync(instances.Select(i => new MuteQuery(i.Fingerprint, i.Labels)).ToList(), ct);
-/// // per alert: muted = mutes[fingerprint].Muted, silencedBy, inhibitedBy, muteTimes
-/// </code>
-/// </summary>
-public interface IAlertMuteStatus
-{
-    Task<IReadOnlyDictionary<string, AlertMute>> GetAsync(IReadOnlyList<MuteQuery> alerts, CancellationToken cancellationToken);
-}
-
-/// <summary>An alert to ask about.</summary>
-public sealed record MuteQuery(string Fingerprint, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>Silences, inhibition and mute times at one instant (what the router's flushes and the mute status share).</summary>
 public sealed class MuteContext
@@ -49,7 +25,10 @@ public sealed class MuteContext
     public bool Mutes(LabelSet labels) => Silencer.SilencedBy(labels).Count > 0 || Inhibitor.InhibitedBy(labels).Count > 0;
 }
 
-/// <summary>Builds <see cref="MuteContext"/>s from the stored silences and the firing alerts the router knows.</summary>
+/// <summary>
+/// Builds <see cref="MuteContext"/>s from the stored silences and the firing alerts the router knows; also the
+/// alerts area's <see cref="IAlertMuteStatus"/> (what <c>GET /api/alerts</c> shows as muted).
+/// </summary>
 public sealed class MuteContextFactory : IAlertMuteStatus
 {
     private readonly SilenceStore _silences;
@@ -80,6 +59,11 @@ public sealed class MuteContextFactory : IAlertMuteStatus
 
     public async Task<IReadOnlyDictionary<string, AlertMute>> GetAsync(IReadOnlyList<MuteQuery> alerts, CancellationToken cancellationToken)
     {
+        if (alerts.Count == 0)
+        {
+            return new Dictionary<string, AlertMute>(StringComparer.Ordinal);
+        }
+
         var config = (await _config.GetAsync(cancellationToken)).Config.Notifications;
         var now = _time.GetUtcNow();
         var context = await CreateAsync(config, now, cancellationToken);
