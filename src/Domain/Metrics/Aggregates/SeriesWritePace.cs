@@ -51,10 +51,10 @@ public sealed class SeriesWritePace
         }
 
         // Busy or out of budget: the next flush point whose bucket still has budget.
-        var point = BucketTime.FloorTo(nowMs, StepMs) + StepMs;
+        var point = NextPoint(nowMs);
         while (WritesIn(BucketTime.RawStart(point)) >= WritesPerBucket)
         {
-            point += StepMs;
+            point = NextPoint(point);
         }
 
         return point;
@@ -85,7 +85,27 @@ public sealed class SeriesWritePace
     /// </summary>
     public bool IsForgettable(long nowMs) => _lastWrite == long.MinValue || BucketTime.RawStart(_lastWrite) < BucketTime.RawStart(nowMs);
 
-    private bool IsBusy(long nowMs) => _lastWaited && _lastWrite >= BucketTime.FloorTo(nowMs, StepMs);
+    private bool IsBusy(long nowMs) => _lastWaited && _lastWrite >= StepStart(nowMs);
+
+    /// <summary>
+    /// The flush point at or before <paramref name="timeMs"/>. A bucket has <see cref="WritesPerBucket"/> flush points,
+    /// counted from its start (with 3: 0, 3.333 s and 6.666 s).
+    /// </summary>
+    private long StepStart(long timeMs)
+    {
+        var bucket = BucketTime.RawStart(timeMs);
+        return bucket + (StepIndex(timeMs - bucket) * StepMs);
+    }
+
+    /// <summary>The first flush point after <paramref name="timeMs"/>.</summary>
+    private long NextPoint(long timeMs)
+    {
+        var bucket = BucketTime.RawStart(timeMs);
+        var index = StepIndex(timeMs - bucket) + 1;
+        return index >= WritesPerBucket ? bucket + BucketTime.RawMs : bucket + (index * StepMs);
+    }
+
+    private long StepIndex(long offsetMs) => Math.Min(offsetMs / StepMs, WritesPerBucket - 1);
 
     private int WritesIn(long bucket) => bucket == _bucket ? _writes : 0;
 }
