@@ -67,6 +67,30 @@ public sealed class SeriesWritePaceTests
     }
 
     [Fact]
+    public void Refund_WriteThatCostNothing_BudgetKept()
+    {
+        var pace = new SeriesWritePace(2);
+        pace.Started(B + 100, waited: false);
+        pace.Started(B + 200, waited: false); // a redelivery: nothing new to write
+        pace.Refund();
+
+        Assert.Equal(B + 300, pace.NextWriteAt(B + 300));
+    }
+
+    [Fact]
+    public void NextWriteAt_ThreeWritesPerBucket_FlushPointsFromTheBucketStart()
+    {
+        var pace = new SeriesWritePace(3);
+        pace.Started(B, waited: true);
+
+        Assert.Equal(B + 3_333, pace.NextWriteAt(B + 1));
+        pace.Started(B + 3_333, waited: true);
+        Assert.Equal(B + 6_666, pace.NextWriteAt(B + 3_334));
+        pace.Started(B + 6_666, waited: true);
+        Assert.Equal(B + 10_000, pace.NextWriteAt(B + 9_999));
+    }
+
+    [Fact]
     public void NextWriteAt_Unpaced_AlwaysAtOnce()
     {
         var pace = new SeriesWritePace(0);

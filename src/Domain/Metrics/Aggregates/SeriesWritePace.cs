@@ -80,6 +80,18 @@ public sealed class SeriesWritePace
     }
 
     /// <summary>
+    /// The write started last cost nothing (everything in it had been applied before: a redelivery), so it does not
+    /// count against the bucket's budget.
+    /// </summary>
+    public void Refund()
+    {
+        if (_writes > 0)
+        {
+            _writes--;
+        }
+    }
+
+    /// <summary>
     /// True when this state says nothing a new one would not (no write in the current bucket, so neither budget spent nor
     /// busy): the caller may drop it.
     /// </summary>

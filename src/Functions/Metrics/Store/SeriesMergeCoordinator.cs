@@ -166,7 +166,14 @@ public sealed class SeriesMergeCoordinator
 
             try
             {
-                await _store.MergeAsync(batch.Select(b => b.Contribution).ToList(), CancellationToken.None);
+                if (await _store.MergeAsync(batch.Select(b => b.Contribution).ToList(), CancellationToken.None) == 0)
+                {
+                    lock (_gate)
+                    {
+                        series.Pace.Refund(); // only redelivered data: no transaction, no budget spent
+                    }
+                }
+
                 foreach (var (_, waiter) in batch)
                 {
                     waiter.TrySetResult();
