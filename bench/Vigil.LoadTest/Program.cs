@@ -14,7 +14,7 @@ namespace Vigil.LoadTest;
 /// Sustained ingest through DevHost on Azurite: paced POST /api/metrics batches, the evaluator draining the metrics
 /// queue, queue depth and handler memory sampled each second, the series store's table operations read from the
 /// handler's log. Bounded in time and count; loopback only. Usage:
-/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8] [--linger 00:00:00.100]</c>
+/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8] [--writes-per-bucket 2]</c>
 /// </summary>
 public static partial class Program
 {
@@ -41,9 +41,9 @@ public static partial class Program
         };
         devhost.SettingOverrides["VIGIL_HEARTBEAT_SCHEDULE"] = "0 0 0 1 1 *";
         devhost.SettingOverrides["VIGIL_METRICS_RETENTION_SCHEDULE"] = "0 0 0 1 1 *";
-        if (options.Linger is { } linger)
+        if (options.WritesPerBucket is { } writes)
         {
-            devhost.SettingOverrides["VIGIL_METRICS_MERGE_LINGER"] = linger;
+            devhost.SettingOverrides["VIGIL_METRICS_WRITES_PER_BUCKET"] = writes.ToString(CultureInfo.InvariantCulture);
         }
 
         var loadAtStart = LoadAverage();
@@ -158,7 +158,7 @@ public static partial class Program
             long Get(int group) => long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
             var operations = Get(1) + Get(2) + Get(3);
             report.AppendLine(CultureInfo.InvariantCulture, $"Table: {Get(1):N0} range reads, {Get(2):N0} transactions, {Get(3):N0} index writes, {Get(4):N0} ETag conflicts, {Get(6):N0} duplicate contributions skipped");
-            report.AppendLine(CultureInfo.InvariantCulture, $"Series x 10 s buckets fed: {buckets.Count:N0}; table operations per series per bucket: {operations / (double)Math.Max(1, buckets.Count):F2} (includes warm-up)");
+            report.AppendLine(CultureInfo.InvariantCulture, $"Series x 10 s buckets fed: {buckets.Count:N0}; table operations per series per bucket: {operations / (double)Math.Max(1, buckets.Count):F2}, of which transactions {Get(2) / (double)Math.Max(1, buckets.Count):F2} (includes warm-up)");
         }
         else
         {
@@ -266,7 +266,7 @@ public static partial class Program
     private static partial Regex TotalsPattern();
 }
 
-public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders, string? Linger = null)
+public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders, int? WritesPerBucket = null)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -283,7 +283,7 @@ public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, s
                 "--series" => options with { Series = Math.Clamp(Int(), 1, 100_000) },
                 "--format" => options with { Format = value == "influx" ? "influx" : "json" },
                 "--senders" => options with { Senders = Math.Clamp(Int(), 1, 64) },
-                "--linger" => options with { Linger = TimeSpan.Parse(value, CultureInfo.InvariantCulture).ToString("c", CultureInfo.InvariantCulture) },
+                "--writes-per-bucket" => options with { WritesPerBucket = Math.Clamp(Int(), 0, 10) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
@@ -291,5 +291,5 @@ public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, s
         return options;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rate:N0} samples/s in batches of {Batch:N0} ({Format}), {Series:N0} series, {Seconds} s, {Senders} senders, merge linger {Linger ?? "default"}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rate:N0} samples/s in batches of {Batch:N0} ({Format}), {Series:N0} series, {Seconds} s, {Senders} senders, writes per series per bucket {WritesPerBucket?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
 }

@@ -1,105 +1,179 @@
+using Vigil.Domain.Metrics.Aggregates;
 using Vigil.Functions.Configuration;
 
 namespace Vigil.Functions.Metrics.Store;
 
 /// <summary>
-/// Group commit per series. A write to a series starts at once unless the previous write of that series finished less
-/// than <see cref="AppSettings.MetricsMergeLinger"/> ago; then it waits out the rest of that interval. Everything that
-/// arrives for the series while a write runs or waits goes into the next write. So a series pushed now and then is
-/// written at once, and a series that many messages hit is written at most once per interval, whatever the message
-/// rate. Each caller waits until the write holding its data has committed (or failed: then its invocation fails and the
-/// message is redelivered; the merge is idempotent).
+/// Group commit per series, paced by the clock's 10 s buckets (<see cref="SeriesWritePace"/>): a series starts at most
+/// <see cref="AppSettings.MetricsWritesPerBucket"/> writes per bucket, whatever the message rate. A quiet series is
+/// written at once; data for a busy series waits for the next flush point (with 2 writes per bucket: the bucket's
+/// start and midpoint) and everything that arrives meanwhile goes into that one write. Each caller waits until the
+/// write holding its data has committed (or failed: then its invocation fails and the message is redelivered; the
+/// merge is idempotent), so a message completes only once its data is durable and a crash loses nothing.
 /// </summary>
 public sealed class SeriesMergeCoordinator
 {
-    /// <summary>Idle series remembered (for their last write time); past this, the idle ones are forgotten.</summary>
+    /// <summary>Series remembered; past this, the ones with nothing pending and no write in the current bucket are forgotten.</summary>
     private const int TrackedSeriesLimit = 50_000;
 
     private readonly SeriesStore _store;
-    private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private int _writing;
+    private int _waiting;
+    private TaskCompletionSource? _idle;
 
     public SeriesMergeCoordinator(SeriesStore store, SettingsReader settings, TimeProvider time)
-        : this(store, settings.GetDuration(AppSettings.MetricsMergeLinger), time)
+        : this(store, WritesPerBucketSetting(settings), time)
     {
     }
 
-    public SeriesMergeCoordinator(SeriesStore store, TimeSpan interval, TimeProvider? time = null)
+    public SeriesMergeCoordinator(SeriesStore store, int writesPerBucket, TimeProvider? time = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(writesPerBucket);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(writesPerBucket, SeriesWritePace.MaxWritesPerBucket);
         _store = store;
-        _interval = interval;
+        WritesPerBucket = writesPerBucket;
         _time = time ?? TimeProvider.System;
+    }
+
+    private static int WritesPerBucketSetting(SettingsReader settings)
+    {
+        var value = settings.GetInt32(AppSettings.MetricsWritesPerBucket);
+        return value is >= 0 and <= SeriesWritePace.MaxWritesPerBucket
+            ? value
+            : throw new InvalidOperationException($"App setting {AppSettings.MetricsWritesPerBucket.Name} is {value}; it must be 0 (no pacing) to {SeriesWritePace.MaxWritesPerBucket}.");
+    }
+
+    /// <summary>The budget per series per bucket; 0 = unpaced (each write starts as soon as the previous one ended).</summary>
+    public int WritesPerBucket { get; }
+
+    /// <summary>Series whose data waits for a flush point (for logs and tests).</summary>
+    public int SeriesWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting;
+            }
+        }
     }
 
     /// <summary>Merges the contributions (any series) and returns when all of them are durable.</summary>
     public Task MergeAsync(IEnumerable<SeriesContribution> contributions, CancellationToken ct) =>
-        Task.WhenAll(contributions.Select(c => EnqueueAsync(c, ct)));
+        Task.WhenAll(contributions.Select(Enqueue).ToList()).WaitAsync(ct);
 
-    private Task EnqueueAsync(SeriesContribution contribution, CancellationToken ct)
+    /// <summary>
+    /// Completes when no write is running (series whose data waits for a flush point do not count). With a manual
+    /// clock, tests advance the clock (due flushes start synchronously) and then await this.
+    /// </summary>
+    public Task WhenWritesDoneAsync()
     {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var start = false;
-        Pending? pending;
         lock (_gate)
         {
-            if (!_pending.TryGetValue(contribution.Fingerprint, out pending))
+            if (_writing == 0)
             {
-                if (_pending.Count >= TrackedSeriesLimit)
+                return Task.CompletedTask;
+            }
+
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task;
+        }
+    }
+
+    private Task Enqueue(SeriesContribution contribution)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Series? start = null;
+        lock (_gate)
+        {
+            if (!_series.TryGetValue(contribution.Fingerprint, out var series))
+            {
+                if (_series.Count >= TrackedSeriesLimit)
                 {
                     Forget();
                 }
 
-                pending = new Pending();
-                _pending.Add(contribution.Fingerprint, pending);
+                series = new Series(contribution.Fingerprint, new SeriesWritePace(WritesPerBucket));
+                _series.Add(contribution.Fingerprint, series);
             }
 
-            pending.Items.Add((contribution, waiter));
-            if (!pending.Running)
+            series.Items.Add((contribution, waiter));
+            if (series.State == SeriesState.Idle && Schedule(series, waited: false))
             {
-                pending.Running = true;
-                start = true;
+                start = series;
             }
         }
 
-        if (start)
+        if (start is not null)
         {
-            _ = Task.Run(() => RunAsync(pending), CancellationToken.None);
+            _ = Task.Run(() => WriteAsync(start), CancellationToken.None);
         }
 
-        return waiter.Task.WaitAsync(ct);
+        return waiter.Task;
     }
 
-    private async Task RunAsync(Pending pending)
+    /// <summary>
+    /// Under the lock, for a series with data and no write running: starts its write now (returns true: the caller runs
+    /// <see cref="WriteAsync"/>) or sets a timer for its next flush point.
+    /// </summary>
+    private bool Schedule(Series series, bool waited)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var due = series.Pace.NextWriteAt(now);
+        if (due <= now)
+        {
+            series.Pace.Started(now, waited);
+            if (series.State != SeriesState.Writing)
+            {
+                SetState(series, SeriesState.Writing);
+            }
+
+            return true;
+        }
+
+        SetState(series, SeriesState.Waiting);
+        series.Timer?.Dispose();
+        series.Timer = _time.CreateTimer(static s => ((State)s!).Coordinator.OnDue(((State)s!).Series), new State(this, series), TimeSpan.FromMilliseconds(due - now), Timeout.InfiniteTimeSpan);
+        return false;
+    }
+
+    private void OnDue(Series series)
+    {
+        lock (_gate)
+        {
+            if (series.State != SeriesState.Waiting || !Schedule(series, waited: true))
+            {
+                return;
+            }
+        }
+
+        _ = Task.Run(() => WriteAsync(series), CancellationToken.None);
+    }
+
+    private async Task WriteAsync(Series series)
     {
         while (true)
         {
-            if (pending.LastWrite != 0 && _interval > TimeSpan.Zero)
-            {
-                var wait = _interval - _time.GetElapsedTime(pending.LastWrite);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time);
-                }
-            }
-
             List<(SeriesContribution Contribution, TaskCompletionSource Waiter)> batch;
             lock (_gate)
             {
-                if (pending.Items.Count == 0)
-                {
-                    pending.Running = false;
-                    return;
-                }
-
-                batch = pending.Items;
-                pending.Items = [];
+                batch = series.Items;
+                series.Items = [];
             }
 
             try
             {
-                await _store.MergeAsync(batch.Select(b => b.Contribution).ToList(), CancellationToken.None);
+                if (await _store.MergeAsync(batch.Select(b => b.Contribution).ToList(), CancellationToken.None) == 0)
+                {
+                    lock (_gate)
+                    {
+                        series.Pace.Refund(); // only redelivered data: no transaction, no budget spent
+                    }
+                }
+
                 foreach (var (_, waiter) in batch)
                 {
                     waiter.TrySetResult();
@@ -113,25 +187,71 @@ public sealed class SeriesMergeCoordinator
                 }
             }
 
-            pending.LastWrite = _time.GetTimestamp();
+            lock (_gate)
+            {
+                if (series.Items.Count == 0)
+                {
+                    SetState(series, SeriesState.Idle);
+                    return;
+                }
+
+                // Data arrived during the write: it goes now if the budget allows, else at the next flush point.
+                if (!Schedule(series, waited: false))
+                {
+                    return;
+                }
+            }
         }
     }
 
-    /// <summary>Drops idle series whose interval has passed (under the lock).</summary>
+    /// <summary>Moves a series between states and keeps the counts (under the lock).</summary>
+    private void SetState(Series series, SeriesState state)
+    {
+        _writing += (state == SeriesState.Writing ? 1 : 0) - (series.State == SeriesState.Writing ? 1 : 0);
+        _waiting += (state == SeriesState.Waiting ? 1 : 0) - (series.State == SeriesState.Waiting ? 1 : 0);
+        series.State = state;
+        if (state != SeriesState.Waiting && series.Timer is { } timer)
+        {
+            timer.Dispose();
+            series.Timer = null;
+        }
+
+        if (_writing == 0 && _idle is { } idle)
+        {
+            _idle = null;
+            idle.TrySetResult();
+        }
+    }
+
+    /// <summary>Drops series with nothing pending whose pacing state no longer matters (under the lock).</summary>
     private void Forget()
     {
-        foreach (var (fingerprint, entry) in _pending.Where(p => !p.Value.Running && _time.GetElapsedTime(p.Value.LastWrite) >= _interval).ToList())
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var fingerprint in _series.Where(p => p.Value.State == SeriesState.Idle && p.Value.Pace.IsForgettable(now)).Select(p => p.Key).ToList())
         {
-            _pending.Remove(fingerprint);
+            _series.Remove(fingerprint);
         }
     }
 
-    private sealed class Pending
+    private enum SeriesState
     {
+        Idle,
+        Waiting,
+        Writing,
+    }
+
+    private sealed class Series(string fingerprint, SeriesWritePace pace)
+    {
+        public string Fingerprint { get; } = fingerprint;
+
+        public SeriesWritePace Pace { get; } = pace;
+
         public List<(SeriesContribution Contribution, TaskCompletionSource Waiter)> Items { get; set; } = [];
 
-        public bool Running { get; set; }
+        public SeriesState State { get; set; }
 
-        public long LastWrite { get; set; }
+        public ITimer? Timer { get; set; }
     }
+
+    private sealed record State(SeriesMergeCoordinator Coordinator, Series Series);
 }

@@ -41,12 +41,15 @@ public sealed class SeriesStore
 
     public SeriesStoreStatistics Statistics { get; }
 
-    /// <summary>Merges contributions (from one or more messages) to ONE series.</summary>
-    public async Task MergeAsync(IReadOnlyList<SeriesContribution> contributions, CancellationToken ct)
+    /// <summary>
+    /// Merges contributions (from one or more messages) to ONE series. Returns the transactions the successful attempt
+    /// submitted: 0 when every contribution had been applied before (a redelivery).
+    /// </summary>
+    public async Task<int> MergeAsync(IReadOnlyList<SeriesContribution> contributions, CancellationToken ct)
     {
         if (contributions.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var latest = contributions[^1];
@@ -67,10 +70,10 @@ public sealed class SeriesStore
                 : await ReadAsync(table, fingerprint, minBucket, ct);
             try
             {
-                await ApplyAsync(table, latest, byBucket, rows, ct);
+                var transactions = await ApplyAsync(table, latest, byBucket, rows, ct);
                 Remember(fingerprint, rows, byBucket.Keys.Max());
                 LogStatisticsIfDue();
-                return;
+                return transactions;
             }
             catch (Exception ex) when ((ex is TableTransactionFailedException { IsConflict: true } or TableConflictException) && attempt < MaxAttempts)
             {
@@ -113,7 +116,7 @@ public sealed class SeriesStore
         return rows;
     }
 
-    private async Task ApplyAsync(TableClient table, SeriesContribution latest, Dictionary<long, List<(ulong Id, BucketAggregate Aggregate)>> byBucket, Dictionary<string, TableEntity> rows, CancellationToken ct)
+    private async Task<int> ApplyAsync(TableClient table, SeriesContribution latest, Dictionary<long, List<(ulong Id, BucketAggregate Aggregate)>> byBucket, Dictionary<string, TableEntity> rows, CancellationToken ct)
     {
         var fingerprint = latest.Fingerprint;
         var now = _time.GetUtcNow();
@@ -124,6 +127,7 @@ public sealed class SeriesStore
         var lastValue = meta?.GetDouble("LastValue") ?? 0;
         var indexedAt = meta?.GetDateTimeOffset("IndexedAt");
         var needsIndex = indexedAt is null || now - indexedAt.Value >= IndexRefreshInterval;
+        var transactions = 0;
 
         foreach (var window in byBucket.GroupBy(b => BucketTime.RollupStart(b.Key)).OrderBy(w => w.Key))
         {
@@ -210,6 +214,7 @@ public sealed class SeriesStore
                 : new TableTransactionAction(TableTransactionActionType.Add, metaEntity));
 
             var response = await table.SubmitTransactionAsync(actions, ct);
+            transactions++;
             Statistics.Transaction();
             Statistics.Buckets(written);
 
@@ -234,6 +239,8 @@ public sealed class SeriesStore
             metaExists = rows.TryGetValue(SeriesRows.MetaRow, out var writtenMeta);
             metaETag = writtenMeta?.ETag ?? default;
         }
+
+        return transactions;
     }
 
     private void LogStatisticsIfDue()
