@@ -9,7 +9,9 @@ public sealed record SeriesUpdate(string Metric, LabelSet Labels, string Fingerp
 
 /// <summary>
 /// The seam for the rule engine: called by EvaluateMetrics after a message has been merged into the series store
-/// (durably), with every series it touched. <paramref name="outputs"/> is the invocation's result, so an observer may
+/// (durably), with the series it touched whose write held no data of a later message (of the messages that one paced write
+/// committed, the latest reports it: the rules read the stored series, so one evaluation sees the whole write; see
+/// <see cref="Store.SeriesMergeCoordinator"/>). <paramref name="outputs"/> is the invocation's result, so an observer may
 /// add queue messages to the function's output bindings. Throwing fails the invocation: the message is redelivered and
 /// its merge is skipped (idempotent), then the observer runs again.
 /// </summary>

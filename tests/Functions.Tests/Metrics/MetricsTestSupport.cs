@@ -51,7 +51,7 @@ public sealed class StoreInstance
 
     public SeriesQueryService Query { get; }
 
-    public Task ApplyAsync(MetricsMessage message) => Merger.MergeAsync(EvaluateMetricsFunction.Read(message), CancellationToken.None);
+    public Task<IReadOnlyList<SeriesContribution>> ApplyAsync(MetricsMessage message) => Merger.MergeAsync(EvaluateMetricsFunction.Read(message), CancellationToken.None);
 }
 
 public static class Messages

@@ -235,6 +235,31 @@ public sealed class SeriesStoreTests
     }
 
     [Fact]
+    public async Task Merge_MessagesHeldForOneFlush_OnlyTheLatestReportsTheSeriesToTheRules()
+    {
+        // A busy series: both writes of the bucket spent, so the next messages wait for the next flush point together.
+        var bucket0 = BucketTime.RawStart(Now.ToUnixTimeMilliseconds());
+        var time = new SteppedTime(DateTimeOffset.FromUnixTimeMilliseconds(bucket0 + 300));
+        var instance = new StoreInstance(_azurite, time, writesPerBucket: 2);
+        var labels = LabelSet.From(("test", Messages.Unique("owner")));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Single(await instance.ApplyAsync(Messages.Delta("owner_total", labels, 1, now, "first")));
+        Assert.Single(await instance.ApplyAsync(Messages.Delta("owner_total", labels, 1, now, "second")));
+
+        var held = Enumerable.Range(0, 5).Select(i => instance.ApplyAsync(Messages.Delta("owner_total", labels, 1, now, $"held-{i}"))).ToList();
+        await instance.Merger.WhenWritesDoneAsync();
+        Assert.All(held, t => Assert.False(t.IsCompleted));
+        var before = instance.Statistics.Transactions;
+        time.Advance(TimeSpan.FromSeconds(10)); // the next bucket's start: one write for the five
+        await instance.Merger.WhenWritesDoneAsync();
+        var reported = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, instance.Statistics.Transactions - before);
+        Assert.Equal([0, 0, 0, 0, 1], reported.Select(r => r.Count)); // the latest to arrive evaluates for the write
+        Assert.Equal(labels, Assert.Single(reported[^1]).Labels);
+    }
+
+    [Fact]
     public async Task Merge_AnotherInstanceWroteSinceOurLastWrite_ConflictThenReadNoLoss()
     {
         var time = new ManualTime(Now);

@@ -29,8 +29,8 @@ public sealed class EvaluateMetricsFunction : ServiceBusFunction
     {
         var body = message.Deserialize<MetricsMessage>(VigilJson.Options);
         var contributions = Read(body);
-        await _merger.MergeAsync(contributions, cancellationToken);
-        var updates = contributions.Select(c => new SeriesUpdate(c.Metric, c.Labels, c.Fingerprint, c.Kind)).ToList();
+        var evaluate = await _merger.MergeAsync(contributions, cancellationToken);
+        var updates = evaluate.Select(c => new SeriesUpdate(c.Metric, c.Labels, c.Fingerprint, c.Kind)).ToList();
         await _observer.OnSeriesUpdatedAsync(updates, outputs, cancellationToken);
     }
 
