@@ -103,6 +103,14 @@ public static partial class Program
                 }
             },
         };
+        if (Environment.GetEnvironmentVariable("PROBEBENCH_DISABLE") is { Length: > 0 } disabled)
+        {
+            foreach (var function in disabled.Split(','))
+            {
+                options.SettingOverrides[$"AzureWebJobs.{function}.Disabled"] = "true"; // diagnosis: e.g. EvaluateMetrics
+            }
+        }
+
         foreach (var timer in new[] { "VIGIL_PROBES_SCHEDULE", "VIGIL_HEARTBEAT_SCHEDULE", "VIGIL_ALERT_SWEEP_SCHEDULE", "VIGIL_METRICS_RETENTION_SCHEDULE" })
         {
             options.SettingOverrides[timer] = "0 0 0 1 1 *";
