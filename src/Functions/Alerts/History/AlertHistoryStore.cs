@@ -25,7 +25,7 @@ public sealed class AlertHistoryStore
     public async Task AppendAsync(AlertEvent alertEvent, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableNames.AlertHistory, cancellationToken);
-        var entity = new TableEntity(PartitionFor(alertEvent.At), (long.MaxValue - alertEvent.At.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + alertEvent.EventId)
+        var entity = new TableEntity(DailyPartitions.For(alertEvent.At), (long.MaxValue - alertEvent.At.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + alertEvent.EventId)
         {
             ["Rule"] = alertEvent.Rule,
             ["State"] = alertEvent.State,
@@ -65,26 +65,6 @@ public sealed class AlertHistoryStore
     }
 
     /// <summary>Deletes the days older than <paramref name="keepSince"/>; returns how many rows went.</summary>
-    public async Task<int> PruneAsync(DateTimeOffset keepSince, int maxRows, CancellationToken cancellationToken)
-    {
-        var table = await _tables.GetAsync(TableNames.AlertHistory, cancellationToken);
-        var oldestKept = PartitionFor(keepSince);
-        var deleted = 0;
-        await foreach (var entity in table.QueryAsync(TableFilter.Create($"PartitionKey gt {oldestKept}"), 1000, ["PartitionKey", "RowKey"], cancellationToken))
-        {
-            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
-            if (++deleted >= maxRows)
-            {
-                break;
-            }
-        }
-
-        return deleted;
-    }
-
-    private static string PartitionFor(DateTimeOffset time)
-    {
-        var day = int.Parse(time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        return (99_999_999 - day).ToString("D8", CultureInfo.InvariantCulture);
-    }
+    public async Task<int> PruneAsync(DateTimeOffset keepSince, int maxRows, CancellationToken cancellationToken) =>
+        await DailyPartitions.PruneAsync(await _tables.GetAsync(TableNames.AlertHistory, cancellationToken), keepSince, maxRows, cancellationToken);
 }

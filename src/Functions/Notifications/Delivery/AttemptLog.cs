@@ -54,7 +54,7 @@ public sealed class AttemptLog
     {
         var table = await _tables.GetAsync(TableNames.NotificationAttempts, cancellationToken);
         var rowKey = (long.MaxValue - attempt.At.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + attempt.NotificationId + "-" + attempt.Attempt.ToString(CultureInfo.InvariantCulture) + "-" + attempt.Result;
-        var entity = new TableEntity(PartitionFor(attempt.At), rowKey)
+        var entity = new TableEntity(DailyPartitions.For(attempt.At), rowKey)
         {
             ["NotificationId"] = attempt.NotificationId,
             ["Receiver"] = attempt.Receiver,
@@ -103,25 +103,6 @@ public sealed class AttemptLog
         return new AttemptPage([], null);
     }
 
-    public async Task<int> PruneAsync(DateTimeOffset keepSince, int maxRows, CancellationToken cancellationToken)
-    {
-        var table = await _tables.GetAsync(TableNames.NotificationAttempts, cancellationToken);
-        var deleted = 0;
-        await foreach (var entity in table.QueryAsync(TableFilter.Create($"PartitionKey gt {PartitionFor(keepSince)}"), 1000, ["PartitionKey", "RowKey"], cancellationToken))
-        {
-            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
-            if (++deleted >= maxRows)
-            {
-                break;
-            }
-        }
-
-        return deleted;
-    }
-
-    private static string PartitionFor(DateTimeOffset time)
-    {
-        var day = int.Parse(time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        return (99_999_999 - day).ToString("D8", CultureInfo.InvariantCulture);
-    }
+    public async Task<int> PruneAsync(DateTimeOffset keepSince, int maxRows, CancellationToken cancellationToken) =>
+        await DailyPartitions.PruneAsync(await _tables.GetAsync(TableNames.NotificationAttempts, cancellationToken), keepSince, maxRows, cancellationToken);
 }
