@@ -95,6 +95,30 @@ public sealed class MetricAlertsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AbsentRule_NeverSeenSeries_WaitsItsSilenceFromTheApplyThenFires()
+    {
+        var rule = "JobNeverSeen" + _suffix;
+        var metric = "e2e_never_seen_" + _suffix;
+        await ApplyAsync($"""
+            rules:
+              - name: {rule}
+                absent: {"{"} metric: {metric} {"}"}
+                for: 3s
+                severity: warning
+            """);
+
+        // Just deployed: no sample yet, but the rule has not been watching for 3 s, so nobody is paged.
+        Assert.Null(await _vigil.Host.RunTimerAsync("AlertSweep", CancellationToken.None));
+        await _events.DrainAsync();
+        Assert.Empty(_events.StatesOf(rule));
+
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
+        Assert.Null(await _vigil.Host.RunTimerAsync("AlertSweep", CancellationToken.None));
+        await _events.WaitForAsync(rule, "firing");
+        Assert.Equal(["firing"], _events.StatesOf(rule));
+    }
+
+    [Fact]
     public async Task AbsentRule_SilenceFires_NewDataResolves()
     {
         var rule = "JobSilent" + _suffix;

@@ -32,6 +32,13 @@ public sealed class VigilConfig
     /// <summary>Every named object in canonical form, for plans.</summary>
     public IReadOnlyList<ConfigObject> Objects { get; }
 
+    /// <summary>The same configuration with each rule's <see cref="AlertRule.WatchingSince"/> set from <paramref name="since"/> (by rule name).</summary>
+    public VigilConfig WithRulesWatchingSince(Func<string, DateTimeOffset?> since)
+    {
+        ArgumentNullException.ThrowIfNull(since);
+        return new VigilConfig([.. Rules.Select(r => r with { WatchingSince = since(r.Name) })], Probes, Heartbeats, Objects) { Notifications = Notifications };
+    }
+
     /// <summary>The rules that read <paramref name="metric"/> (what new data for it must re-evaluate).</summary>
     public IEnumerable<AlertRule> RulesReading(string metric) => Rules.Where(r => r.Condition.Metrics.Contains(metric, StringComparer.Ordinal));
 }

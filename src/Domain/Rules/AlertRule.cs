@@ -76,6 +76,13 @@ public sealed record AlertRule
     /// <summary>Minimum time between two notifications of one instance (the router applies it).</summary>
     public TimeSpan Cooldown { get; init; }
 
+    /// <summary>
+    /// Since when the rule has been in force (its first appearance in the applied configuration; null when not
+    /// known). An absent rule whose series was never seen measures its silence from here, as Prometheus'
+    /// <c>absent() for:</c> does, so a newly deployed dead man's switch waits its silence before it fires.
+    /// </summary>
+    public DateTimeOffset? WatchingSince { get; init; }
+
     /// <summary>Static labels added to every instance.</summary>
     public LabelSet Labels { get; init; } = LabelSet.Empty;
 

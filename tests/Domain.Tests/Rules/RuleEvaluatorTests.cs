@@ -94,6 +94,37 @@ public sealed class RuleEvaluatorTests
     }
 
     [Fact]
+    public void EvaluateAbsent_NeverSeen_CountsTheSilenceFromWhenTheRuleCameIntoForce()
+    {
+        var rule = Rule("rules:\n  - name: Missing\n    absent: { metric: job_heartbeat }\n    for: 1h\n") with { WatchingSince = Now.AddMinutes(-59) };
+
+        var waiting = Assert.Single(RuleEvaluator.EvaluateAbsent(rule, [], [], Now)).Verdict;
+        Assert.Equal(VerdictKind.Clear, waiting.Kind); // a new dead man's switch waits its silence before it fires
+        Assert.Equal(59 * 60, waiting.Value);
+
+        var silent = Assert.Single(RuleEvaluator.EvaluateAbsent(rule, [], [], Now.AddMinutes(1))).Verdict;
+        Assert.Equal(VerdictKind.Breaching, silent.Kind);
+        Assert.Equal(3600, silent.Value);
+
+        var old = new SeriesInfo("job_heartbeat", LabelSet.From(("job", "b")), "2", Now.AddMinutes(-61), 1);
+        Assert.Equal(VerdictKind.Breaching, Assert.Single(RuleEvaluator.EvaluateAbsent(rule, [old], [], Now)).Verdict.Kind); // seen: from the last sample
+    }
+
+    [Fact]
+    public void WithRulesWatchingSince_SetsEachRulesStartAndKeepsTheRest()
+    {
+        var config = ConfigReader.Load("rules:\n  - name: A\n    absent: { metric: a }\n  - name: B\n    absent: { metric: b }\n").Config!;
+
+        var watched = config.WithRulesWatchingSince(name => name == "A" ? Now : null);
+
+        Assert.Equal(Now, watched.RulesByName["A"].WatchingSince);
+        Assert.Null(watched.RulesByName["B"].WatchingSince);
+        Assert.Equal(config.Rules.Select(r => r with { WatchingSince = null }), watched.Rules.Select(r => r with { WatchingSince = null }));
+        Assert.Same(config.Notifications, watched.Notifications);
+        Assert.Null(config.RulesByName["A"].WatchingSince); // the original is untouched
+    }
+
+    [Fact]
     public void EvaluateAbsent_GroupBy_FiresPerSilentGroup()
     {
         var rule = Rule("rules:\n  - name: Missing\n    absent: { metric: job_heartbeat }\n    groupBy: [job]\n    for: 1h\n");

@@ -19,7 +19,7 @@ public sealed class ConfigStoreTests
         var current = await _store.GetAsync(CancellationToken.None);
         var document = "# " + new string('x', 100_000) + "\nrules: []\n";
 
-        var saved = await _store.SaveAsync(document, current, T0, CancellationToken.None);
+        var saved = await _store.SaveAsync(document, [], current, T0, CancellationToken.None);
         var read = await _store.GetAsync(CancellationToken.None);
 
         Assert.Equal(document, read!.Document);
@@ -33,10 +33,28 @@ public sealed class ConfigStoreTests
     public async Task SaveAsync_StaleVersion_ConflictsAndKeepsTheWinner()
     {
         var current = await _store.GetAsync(CancellationToken.None);
-        var winner = await _store.SaveAsync("rules: [] # winner\n", current, T0, CancellationToken.None);
+        var winner = await _store.SaveAsync("rules: [] # winner\n", [], current, T0, CancellationToken.None);
 
-        await Assert.ThrowsAsync<TableConflictException>(() => _store.SaveAsync("rules: [] # loser\n", current, T0, CancellationToken.None));
+        await Assert.ThrowsAsync<TableConflictException>(() => _store.SaveAsync("rules: [] # loser\n", [], current, T0, CancellationToken.None));
 
         Assert.Equal(winner.Version, (await _store.GetAsync(CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task SaveAsync_RuleSince_CarriedForKeptRulesAndNowForNewOnes()
+    {
+        var current = await _store.GetAsync(CancellationToken.None);
+        var first = await _store.SaveAsync("rules: [] # v1\n", ["Kept", "Dropped"], current, T0, CancellationToken.None);
+        var second = await _store.SaveAsync("rules: [] # v2\n", ["Kept", "New"], first, T0.AddHours(2), CancellationToken.None);
+        var read = (await _store.GetAsync(CancellationToken.None))!;
+
+        Assert.Equal(second.Version, read.Version);
+        Assert.Equal(T0, read.WatchingSince("Kept"));
+        Assert.Equal(T0.AddHours(2), read.WatchingSince("New"));
+        Assert.Equal(["Kept", "New"], read.RuleSince!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(read.AppliedAt, read.WatchingSince("Unknown")); // not in the map: since the document was applied
+
+        var readded = await _store.SaveAsync("rules: [] # v3\n", ["Kept", "New", "Dropped"], read, T0.AddHours(3), CancellationToken.None);
+        Assert.Equal(T0.AddHours(3), readded.WatchingSince("Dropped")); // removed and added again: a new start
     }
 }

@@ -60,7 +60,8 @@ public static class RuleEvaluator
 
     /// <summary>
     /// Absent rules: the newest sample per group. Without groupBy there is one instance, breaching when no series
-    /// has a recent sample (or none exists); with groupBy, each group seen before that went silent breaches.
+    /// has a recent sample (when none was ever seen, the silence counts from <see cref="AlertRule.WatchingSince"/>,
+    /// or breaches at once when that is unknown); with groupBy, each group seen before that went silent breaches.
     /// </summary>
     public static IReadOnlyList<InstanceVerdict> EvaluateAbsent(AlertRule rule, IReadOnlyList<SeriesInfo> series, IEnumerable<LabelSet> knownGroups, DateTimeOffset now)
     {
@@ -77,7 +78,7 @@ public static class RuleEvaluator
         if (rule.GroupBy.Count == 0)
         {
             lastSeen.TryGetValue(LabelSet.Empty, out var newest);
-            return [new InstanceVerdict(LabelSet.Empty, RuleAssessor.AssessAbsent(rule, lastSeen.Count == 0 ? null : newest, now))];
+            return [new InstanceVerdict(LabelSet.Empty, RuleAssessor.AssessAbsent(rule, lastSeen.Count == 0 ? rule.WatchingSince : newest, now))];
         }
 
         var result = lastSeen.Select(p => new InstanceVerdict(p.Key, RuleAssessor.AssessAbsent(rule, p.Value, now))).ToList();

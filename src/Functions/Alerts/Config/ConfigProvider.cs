@@ -84,6 +84,7 @@ public sealed partial class ConfigProvider : IDisposable
             config = result.Config!;
         }
 
+        config = config.WithRulesWatchingSince(rule => stored.WatchingSince(rule));
         var active = new ActiveConfig(config, stored.Version, stored.Sha256, stored.AppliedAt);
         _current = active;
         _checkedAt = _time.GetUtcNow();

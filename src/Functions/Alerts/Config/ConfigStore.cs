@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Vigil.Domain.Configuration;
 using Vigil.Functions.Storage;
@@ -8,8 +9,16 @@ using Vigil.Storage.Tables;
 
 namespace Vigil.Functions.Alerts.Config;
 
-/// <summary>The applied configuration document: its text, version number, hash and time.</summary>
-public sealed record StoredConfig(string Document, long Version, string Sha256, DateTimeOffset AppliedAt, ETag ETag);
+/// <summary>
+/// The applied configuration document: its text, version number, hash and time, and since when each rule has been in
+/// force (by name; carried from version to version while the rule keeps its name; empty for documents stored before
+/// Vigil kept it, whose rules then count from <see cref="AppliedAt"/>).
+/// </summary>
+public sealed record StoredConfig(string Document, long Version, string Sha256, DateTimeOffset AppliedAt, ETag ETag, IReadOnlyDictionary<string, DateTimeOffset>? RuleSince = null)
+{
+    /// <summary>Since when the rule named <paramref name="rule"/> has been in force.</summary>
+    public DateTimeOffset WatchingSince(string rule) => RuleSince is not null && RuleSince.TryGetValue(rule, out var since) ? since : AppliedAt;
+}
 
 /// <summary>
 /// Keeps the applied configuration document in Table Storage: one row (PartitionKey <c>config</c>, RowKey
@@ -52,7 +61,8 @@ public sealed class ConfigStore
             entity.GetInt64("Version") ?? 0,
             entity.GetString("Sha256") ?? string.Empty,
             new DateTimeOffset(entity.GetInt64("AppliedAtTicks") ?? 0, TimeSpan.Zero),
-            entity.ETag);
+            entity.ETag,
+            ReadRuleSince(entity.GetString("RuleSince")));
     }
 
     /// <summary>Reads only the version (a cheap check before reloading).</summary>
@@ -67,21 +77,25 @@ public sealed class ConfigStore
     /// Stores <paramref name="document"/> as the next version after <paramref name="current"/> (null: nothing stored).
     /// Throws <see cref="TableConflictException"/> when another apply got there first.
     /// </summary>
-    public async Task<StoredConfig> SaveAsync(string document, StoredConfig? current, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoredConfig> SaveAsync(string document, IReadOnlyCollection<string> ruleNames, StoredConfig? current, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (document.Length > MaxStoredLength)
         {
             throw new ArgumentException($"The document has {document.Length} characters; at most {MaxStoredLength} can be stored.", nameof(document));
         }
 
+        ArgumentNullException.ThrowIfNull(ruleNames);
         var version = (current?.Version ?? 0) + 1;
         var hash = Hash(document);
+        var ruleSince = ruleNames.Distinct(StringComparer.Ordinal).ToDictionary(
+            n => n, n => current?.RuleSince is { } known && known.TryGetValue(n, out var since) ? since : now, StringComparer.Ordinal); // a new (or renamed) rule starts now
         var entity = new TableEntity(PartitionKey, RowKey)
         {
             ["Version"] = version,
             ["Sha256"] = hash,
             ["AppliedAtTicks"] = now.UtcTicks,
             ["Length"] = document.Length,
+            ["RuleSince"] = JsonSerializer.Serialize(ruleSince.ToDictionary(p => p.Key, p => p.Value.UtcTicks, StringComparer.Ordinal)),
         };
         var chunks = 0;
         for (var offset = 0; offset < document.Length; offset += ChunkLength)
@@ -95,7 +109,7 @@ public sealed class ConfigStore
             ? await table.AddEntityAsync(entity, cancellationToken)
             : await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
         var etag = response.Headers.ETag ?? default;
-        return new StoredConfig(document, version, hash, now, etag);
+        return new StoredConfig(document, version, hash, now, etag, ruleSince);
     }
 
     /// <summary>What applying <paramref name="proposed"/> over the stored document would do (and the stored one, if any).</summary>
@@ -107,6 +121,17 @@ public sealed class ConfigStore
     }
 
     public static string Hash(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
+
+    private static Dictionary<string, DateTimeOffset>? ReadRuleSince(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        var ticks = JsonSerializer.Deserialize<Dictionary<string, long>>(json) ?? [];
+        return ticks.ToDictionary(p => p.Key, p => new DateTimeOffset(p.Value, TimeSpan.Zero), StringComparer.Ordinal);
+    }
 
     private static string ChunkName(int index) => "Doc" + index.ToString("00", CultureInfo.InvariantCulture);
 }

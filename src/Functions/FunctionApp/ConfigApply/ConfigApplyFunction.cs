@@ -55,7 +55,7 @@ public sealed partial class ConfigApplyFunction : HttpFunction
         {
             try
             {
-                stored = await _store.SaveAsync(document, current, now, cancellationToken);
+                stored = await _store.SaveAsync(document, [.. config.RulesByName.Keys], current, now, cancellationToken);
             }
             catch (TableConflictException)
             {
