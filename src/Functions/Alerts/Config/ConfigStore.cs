@@ -11,8 +11,8 @@ namespace Vigil.Functions.Alerts.Config;
 
 /// <summary>
 /// The applied configuration document: its text, version number, hash and time, and since when each rule has been in
-/// force (by name; carried from version to version while the rule keeps its name; empty for documents stored before
-/// Vigil kept it, whose rules then count from <see cref="AppliedAt"/>).
+/// force (by name; carried from version to version while the rule keeps its name; null for documents stored before
+/// Vigil kept it: their rules count from <see cref="AppliedAt"/> until the next apply, which starts them at its time).
 /// </summary>
 public sealed record StoredConfig(string Document, long Version, string Sha256, DateTimeOffset AppliedAt, ETag ETag, IReadOnlyDictionary<string, DateTimeOffset>? RuleSince = null)
 {
