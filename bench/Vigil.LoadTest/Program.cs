@@ -14,7 +14,7 @@ namespace Vigil.LoadTest;
 /// Sustained ingest through DevHost on Azurite: paced POST /api/metrics batches, the evaluator draining the metrics
 /// queue, queue depth and handler memory sampled each second, the series store's table operations read from the
 /// handler's log. Bounded in time and count; loopback only. Usage:
-/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8] [--writes-per-bucket 2]</c>
+/// <c>dotnet run -c Release --project bench/Vigil.LoadTest -- [--seconds 60] [--rate 50000] [--batch 1000] [--series 200] [--format json|influx] [--senders 8] [--writes-per-bucket 2] [--storage [--writes-per-bucket 2]</c>lt;connection string of an Azurite started elsewhere[--writes-per-bucket 2]</c>gt;]</c>
 /// </summary>
 public static partial class Program
 {
@@ -49,11 +49,22 @@ public static partial class Program
         var loadAtStart = LoadAverage();
         Console.WriteLine($"Starting Azurite (in memory, fresh), DevHost and the handler... {options}");
 
-        // A fresh in-memory Azurite on free ports: earlier runs' data would slow it down and skew the figures.
-        await using var azurite = await AzuriteLauncher.StartAsync(
-            new AzuriteLaunchOptions { InstallDirectory = Path.Combine(RepositoryRoot(), ".vigil", "azurite") },
-            CancellationToken.None);
-        devhost.StorageConnectionString = azurite.ConnectionString;
+        // A fresh Azurite on free ports with its data on disk in a new temporary folder, as DevHost runs it (earlier
+        // runs' data would slow it down and skew the figures). Not --inMemoryPersistence: there every queue message is
+        // its own extent, and Azurite's queue GC (every 60 s) removes them one by one from an indexed LokiJS collection,
+        // rebuilding the index each time, so a minute of 50 messages/s stalls Azurite for 6-9 s (docs/benchmarks.md).
+        // --storage runs against an Azurite someone else started (e.g. under node --cpu-prof, to see where it spends).
+        await using var azurite = options.Storage is null
+            ? await AzuriteLauncher.StartAsync(
+                new AzuriteLaunchOptions
+                {
+                    InstallDirectory = Path.Combine(RepositoryRoot(), ".vigil", "azurite"),
+                    DataDirectory = Path.Combine(Path.GetTempPath(), "vigil-loadtest-" + Guid.NewGuid().ToString("N")[..8]),
+                    DeleteDataOnDispose = true,
+                },
+                CancellationToken.None)
+            : null;
+        devhost.StorageConnectionString = options.Storage ?? azurite!.ConnectionString;
         await using var host = await DevHostApp.StartAsync(devhost, CancellationToken.None);
         var key = host.IngestKey ?? throw new InvalidOperationException("DevHost registered no ingest key (DEVHOST_INGEST_KEY).");
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders * 2 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -266,7 +277,7 @@ public static partial class Program
     private static partial Regex TotalsPattern();
 }
 
-public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders, int? WritesPerBucket = null)
+public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, string Format, int Senders, int? WritesPerBucket = null, string? Storage = null)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -284,6 +295,7 @@ public sealed record LoadOptions(int Seconds, int Rate, int Batch, int Series, s
                 "--format" => options with { Format = value == "influx" ? "influx" : "json" },
                 "--senders" => options with { Senders = Math.Clamp(Int(), 1, 64) },
                 "--writes-per-bucket" => options with { WritesPerBucket = Math.Clamp(Int(), 0, 10) },
+                "--storage" => options with { Storage = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.DevHost;
+using Vigil.DevHost.Azurite;
 using Vigil.Domain.Configuration;
 using Vigil.Domain.Health;
 using Vigil.Functions.Configuration;
@@ -21,7 +22,7 @@ namespace Vigil.ProbeBench;
 /// RunProbes function in the handler process under DevHost on Azurite, one every <c>--interval</c> seconds (the timer's
 /// default 10 s, so the evaluator merges each tick's probe metrics alongside, as in production): configuration read, due-probe selection,
 /// the runs, recording every result in Table Storage, metrics and alert outputs. Usage:
-/// <c>dotnet run -c Release --project bench/Vigil.ProbeBench -- [--probes 1000] [--ticks 5] [--interval 10] [--targets 4] [--mode both|runner|devhost]</c>
+/// <c>dotnet run -c Release --project bench/Vigil.ProbeBench -- [--probes 1000] [--ticks 5] [--interval 10] [--targets 4] [--mode both|runner|devhost] [--store disk|memory] [--storage &lt;connection string of an Azurite started elsewhere&gt;]</c>
 /// </summary>
 public static partial class Program
 {
@@ -32,6 +33,7 @@ public static partial class Program
         var targetCount = Option(args, "--targets", 4);
         var interval = TimeSpan.FromSeconds(Option(args, "--interval", 10));
         var mode = args.SkipWhile(a => a != "--mode").Skip(1).FirstOrDefault() ?? "both";
+        var store = args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault() ?? "disk";
 
         await using var targets = await Targets.StartAsync(targetCount);
         var document = Document(probes, targets.Ports);
@@ -44,7 +46,7 @@ public static partial class Program
 
         if (mode is "both" or "devhost")
         {
-            await DevHostAsync(document, ticks, interval);
+            await DevHostAsync(document, ticks, interval, store, args);
         }
 
         Console.WriteLine($"Target requests served: {targets.Served}");
@@ -78,7 +80,7 @@ public static partial class Program
         Report("runner only (1 tick = every probe once)", times);
     }
 
-    private static async Task DevHostAsync(string document, int ticks, TimeSpan interval)
+    private static async Task DevHostAsync(string document, int ticks, TimeSpan interval, string store, string[] args)
     {
         var tickLines = new List<double>();
         var phases = new List<(double Prepare, double Run, double Record, double Metrics, double Finish)>();
@@ -116,7 +118,20 @@ public static partial class Program
             options.SettingOverrides[timer] = "0 0 0 1 1 *";
         }
 
-        Console.WriteLine("Starting DevHost (Azurite, handler)...");
+        // A fresh Azurite with its data on disk in a throw-away folder, as DevHost runs it but without earlier runs'
+        // data (DevHost's own .vigil/azurite-data keeps every earlier run's series, and Azurite rewrites its whole table
+        // database every 5 s, so an old store slows every tick). `--store memory` for comparison.
+        Console.WriteLine($"Starting Azurite (fresh, {store}), DevHost and the handler...");
+        var external = args.SkipWhile(a => a != "--storage").Skip(1).FirstOrDefault(); // an Azurite started elsewhere (profiling)
+        await using var azurite = external is not null ? null : await AzuriteLauncher.StartAsync(
+            new AzuriteLaunchOptions
+            {
+                InstallDirectory = Path.Combine(RepositoryLayout.FindRoot() ?? Directory.GetCurrentDirectory(), ".vigil", "azurite"),
+                DataDirectory = store != "memory" ? Path.Combine(Path.GetTempPath(), "vigil-probebench-" + Guid.NewGuid().ToString("N")[..8]) : null,
+                DeleteDataOnDispose = true,
+            },
+            CancellationToken.None);
+        options.StorageConnectionString = external ?? azurite!.ConnectionString;
         await using var host = await DevHostApp.StartAsync(options, CancellationToken.None);
         using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         using (var put = new HttpRequestMessage(HttpMethod.Put, "api/config") { Content = new StringContent(document, Encoding.UTF8, "application/yaml") })
@@ -129,9 +144,13 @@ public static partial class Program
 
         await host.RunTimerAsync("RunProbes", CancellationToken.None); // warm-up: JIT, tables, first rows
         var outer = new List<double>();
+        var depthBeforeTick = new List<double>();
+        var lastTickAt = DateTimeOffset.UtcNow;
         for (var i = 0; i < ticks; i++)
         {
             await Task.Delay(interval);
+            depthBeforeTick.Add(await host.ServiceBus.GetActiveCountAsync("metrics", CancellationToken.None));
+            lastTickAt = DateTimeOffset.UtcNow;
             var watch = Stopwatch.StartNew();
             var failure = await host.RunTimerAsync("RunProbes", CancellationToken.None);
             outer.Add(watch.Elapsed.TotalMilliseconds);
@@ -139,6 +158,27 @@ public static partial class Program
             {
                 Console.WriteLine($"  tick failed: {failure}");
             }
+        }
+
+        // Did the evaluator keep up? The metrics queue before each tick (the previous tick's messages should be
+        // merged by then), how long the last tick's messages take to be merged, and whether every probe's
+        // probe_success series carries the last tick's result.
+        var drain = Stopwatch.StartNew();
+        while (await host.ServiceBus.GetActiveCountAsync("metrics", CancellationToken.None) > 0 && drain.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        var deadLettered = await host.ServiceBus.GetDeadLetterCountAsync("metrics", CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Metrics queue before each tick: max {depthBeforeTick.Max():F0} messages; the last tick's messages merged {drain.Elapsed.TotalSeconds:F1} s after it ended; dead-lettered: {deadLettered}"));
+        using (var seriesRequest = new HttpRequestMessage(HttpMethod.Get, "api/series?metric=probe_success"))
+        {
+            seriesRequest.Headers.Add("x-functions-key", host.FunctionKey);
+            using var response = await client.SendAsync(seriesRequest);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var series = json.RootElement.GetProperty("series").EnumerateArray().ToList();
+            var fresh = series.Count(s => s.GetProperty("lastSeen").GetDateTimeOffset() >= lastTickAt.AddSeconds(-1));
+            Console.WriteLine($"GET /api/series?metric=probe_success: {(int)response.StatusCode}, {series.Count} series, {fresh} with the last tick's result");
         }
 
         using var status = new HttpRequestMessage(HttpMethod.Get, "api/status");
@@ -183,7 +223,8 @@ public static partial class Program
         }
 
         var sorted = millis.Order().ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: median {sorted[sorted.Count / 2]:F0} ms, min {sorted[0]:F0} ms, max {sorted[^1]:F0} ms over {sorted.Count} ticks"));
+        var p95 = sorted[(int)Math.Ceiling(0.95 * sorted.Count) - 1];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: median {sorted[sorted.Count / 2]:F0} ms, p95 {p95:F0} ms, min {sorted[0]:F0} ms, max {sorted[^1]:F0} ms over {sorted.Count} ticks, {millis.Count(m => m > 5000)} over 5 s"));
     }
 
     private static string RuntimeInfo() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";

@@ -9,6 +9,13 @@ public sealed class AzuriteLaunchOptions
     /// <summary>Where Azurite keeps its data; null for <c>--inMemoryPersistence</c> (gone when the process ends).</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>
+    /// Deletes <see cref="DataDirectory"/> when the instance is disposed (a fresh, throw-away store on disk, for
+    /// benchmarks: on disk, not in memory, because Azurite's in-memory queue store keeps every message as its own
+    /// extent and its 60 s queue GC then removes them one by one, stalling Azurite for seconds under load).
+    /// </summary>
+    public bool DeleteDataOnDispose { get; init; }
+
     /// <summary>Blob port; 0 picks a free loopback port.</summary>
     public int BlobPort { get; init; }
 

@@ -30,11 +30,13 @@ public sealed class AzuriteLauncher : IAsyncDisposable
 
     private readonly Process _process;
     private readonly bool _graceful;
+    private readonly string? _deleteOnDispose;
 
-    private AzuriteLauncher(Process process, bool graceful, int blobPort, int queuePort, int tablePort)
+    private AzuriteLauncher(Process process, bool graceful, string? deleteOnDispose, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         _graceful = graceful;
+        _deleteOnDispose = deleteOnDispose;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -70,7 +72,8 @@ public sealed class AzuriteLauncher : IAsyncDisposable
             {
                 await WaitUntilListeningAsync(process, output, options.StartTimeout, [blob, queue, table], ct);
                 options.Log?.Invoke($"Azurite {Version} is listening on 127.0.0.1 ports {blob} (blob), {queue} (queue), {table} (table).");
-                return new AzuriteLauncher(process, options.DataDirectory is not null, blob, queue, table);
+                var throwAway = options.DeleteDataOnDispose ? options.DataDirectory : null;
+                return new AzuriteLauncher(process, options.DataDirectory is not null && throwAway is null, throwAway, blob, queue, table);
             }
             catch (AzuriteException) when (attempt < PortAttempts && output.Contains("EADDRINUSE") &&
                 !requested.Any(port => port != 0 && output.Contains($"address already in use 127.0.0.1:{Invariant(port)}")))
@@ -93,8 +96,18 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     public static async Task<bool> IsListeningAsync(int blobPort, int queuePort, int tablePort) =>
         await AllAnswerAsAzuriteAsync([blobPort, queuePort, tablePort], CancellationToken.None);
 
-    /// <summary>Stops Azurite: gracefully first when it has a data directory (so it saves), then kills its process tree.</summary>
-    public async ValueTask DisposeAsync() => await StopAsync(_process, _graceful);
+    /// <summary>
+    /// Stops Azurite: gracefully first when it keeps a data directory (so it saves), then kills its process tree; a
+    /// throw-away data directory (<see cref="AzuriteLaunchOptions.DeleteDataOnDispose"/>) is deleted afterwards.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(_process, _graceful);
+        if (_deleteOnDispose is not null && Directory.Exists(_deleteOnDispose))
+        {
+            Directory.Delete(_deleteOnDispose, recursive: true);
+        }
+    }
 
     private static (int Blob, int Queue, int Table) ChoosePorts(AzuriteLaunchOptions options)
     {

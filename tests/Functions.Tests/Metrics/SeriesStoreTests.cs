@@ -318,12 +318,67 @@ public sealed class SeriesStoreTests
         await retention.CleanAsync(Now.AddHours(3), CancellationToken.None); // raw rows are now 3.5 h old; rollup and meta kept
         var rowsAfterRaw = await RowKeysAsync(table, fingerprint);
         Assert.DoesNotContain(rowsAfterRaw, k => k.StartsWith('b'));
-        Assert.Contains(SeriesRows.MetaRow, rowsAfterRaw);
+        Assert.Contains(SeriesRows.MetaKey(fingerprint), rowsAfterRaw);
         Assert.Contains(rowsAfterRaw, k => k.StartsWith('r'));
 
         await retention.CleanAsync(Now.AddHours(27), CancellationToken.None); // silent for more than 26 h
         Assert.Empty(await RowKeysAsync(table, fingerprint));
         Assert.Empty(await instance.Query.ListSeriesAsync(selector, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Merge_ManySeriesInTheSameBuckets_NoTwoRowsOfTheTableShareARowKey()
+    {
+        // Azurite finds an entity by its RowKey index first and scans every row with that RowKey: keys shared by all
+        // series of a bucket made each write cost as much as the number of series (docs/architecture.md).
+        var time = new ManualTime(Now);
+        var instance = new StoreInstance(_azurite, time);
+        var tag = Messages.Unique("rowkeys");
+        var t = Now.ToUnixTimeMilliseconds();
+        var lines = string.Join('\n', Enumerable.Range(0, 5).SelectMany(i => new[]
+        {
+            $"probe,test={tag},probe=p{i} success=1 {t - 20_000}",
+            $"probe,test={tag},probe=p{i} success=1 {t}",
+        }));
+        await instance.ApplyAsync(Assert.Single(Messages.FromInflux(lines, Now, "k1")));
+        var series = await instance.Query.ListSeriesAsync(new SeriesSelector("probe_success", [LabelMatcher.Create("test", MatchOperator.Equal, tag)]), CancellationToken.None);
+        var table = await instance.Tables.GetAsync(TableNames.MetricSeries, CancellationToken.None);
+
+        var keys = new List<string>();
+        foreach (var fingerprint in series.Select(s => s.Fingerprint))
+        {
+            var own = await RowKeysAsync(table, fingerprint);
+            Assert.Equal(4, own.Count); // two raw buckets, the meta row, one rollup
+            Assert.All(own, key => Assert.EndsWith("-" + fingerprint, key, StringComparison.Ordinal));
+            keys.AddRange(own);
+        }
+
+        Assert.Equal(5, series.Count);
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task Retention_RowsOfTheLayoutBeforeFingerprintedKeys_Removed()
+    {
+        var time = new ManualTime(Now);
+        var instance = new StoreInstance(_azurite, time);
+        var tag = Messages.Unique("legacy");
+        await instance.ApplyAsync(Assert.Single(Messages.FromInflux($"disk,test={tag} free=1 {Now.ToUnixTimeMilliseconds() - 30 * 60_000}", Now, "l1")));
+        var fingerprint = Assert.Single(await instance.Query.ListSeriesAsync(new SeriesSelector("disk_free", [LabelMatcher.Create("test", MatchOperator.Equal, tag)]), CancellationToken.None)).Fingerprint;
+        var table = await instance.Tables.GetAsync(TableNames.MetricSeries, CancellationToken.None);
+        var oldBucket = (Now.ToUnixTimeMilliseconds() / 1000) - 3600; // an hour before: 4 h old at the clean below
+        foreach (var key in new[] { $"b{oldBucket:D11}", SeriesRows.LegacyMetaRow, $"r{99_999_999_999 - (oldBucket - 26 * 3600):D11}" })
+        {
+            await table.AddEntityAsync(new TableEntity(fingerprint, key) { ["LastTime"] = (oldBucket - 26 * 3600) * 1000 }, CancellationToken.None);
+        }
+
+        var retention = new SeriesRetention(instance.Tables, Microsoft.Extensions.Logging.Abstractions.NullLogger<SeriesRetention>.Instance);
+        await retention.CleanAsync(Now.AddHours(3), CancellationToken.None);
+
+        var left = await RowKeysAsync(table, fingerprint);
+        Assert.DoesNotContain(left, key => !key.EndsWith("-" + fingerprint, StringComparison.Ordinal)); // every old-layout row gone
+        Assert.Contains(SeriesRows.MetaKey(fingerprint), left); // the live series keeps its meta row and rollup
+        Assert.Contains(left, key => key.StartsWith('r'));
     }
 
     private static async Task<List<string>> RowKeysAsync(TableClient table, string partition)

@@ -60,6 +60,23 @@ public sealed class AzuriteLauncherTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task DisposeAsync_DeleteDataOnDispose_RemovesTheThrowAwayDataDirectoryAfterUse()
+    {
+        var data = Path.Combine(_scratch, "throw-away");
+        await using (var launcher = await AzuriteLauncher.StartAsync(
+            new AzuriteLaunchOptions { InstallDirectory = AzuriteFixture.InstallDirectory, DataDirectory = data, DeleteDataOnDispose = true },
+            CancellationToken.None))
+        {
+            var queue = StorageConnection.Parse(launcher.ConnectionString).CreateQueueServiceClient().GetQueueClient("scratch");
+            await queue.CreateIfNotExistsAsync();
+            await queue.SendMessageAsync("kept on disk while running");
+            Assert.NotEmpty(Directory.EnumerateFileSystemEntries(data)); // on disk, not in memory
+        }
+
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
     public async Task StartAsync_PortTaken_ThrowsWithAzuritesStderr()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);

@@ -45,7 +45,7 @@ public sealed class SeriesQueryService : ISeriesQuery
             {
                 // The index row is refreshed every few minutes; the meta row has the latest value.
                 var entry = series[i];
-                var meta = await table.GetEntityIfExistsAsync(entry.Fingerprint, SeriesRows.MetaRow, ["LastTime", "LastValue"], token);
+                var meta = await table.GetEntityIfExistsAsync(entry.Fingerprint, SeriesRows.MetaKey(entry.Fingerprint), ["LastTime", "LastValue"], token);
                 var lastTime = meta.HasValue && meta.Value is { } row ? row.GetInt64("LastTime") ?? entry.LastTime : entry.LastTime;
                 var lastValue = meta.HasValue && meta.Value is { } row2 ? row2.GetDouble("LastValue") ?? entry.LastValue : entry.LastValue;
                 result[i] = new SeriesInfo(selector.Metric, entry.Labels, entry.Fingerprint, DateTimeOffset.FromUnixTimeMilliseconds(lastTime), lastValue);
@@ -85,8 +85,8 @@ public sealed class SeriesQueryService : ISeriesQuery
     private static async Task<IReadOnlyList<TimedAggregate>> ReadBucketsAsync(TableClient table, string fingerprint, WindowPlan plan, CancellationToken ct)
     {
         var (low, high) = plan.Resolution == Resolution.Raw
-            ? (SeriesRows.RawKey(plan.FirstBucketStartMs), SeriesRows.RawKey(plan.LastBucketStartMs))
-            : (SeriesRows.RollupKey(plan.LastBucketStartMs), SeriesRows.RollupKey(plan.FirstBucketStartMs));
+            ? (SeriesRows.RawKey(fingerprint, plan.FirstBucketStartMs), SeriesRows.RawKey(fingerprint, plan.LastBucketStartMs))
+            : (SeriesRows.RollupKey(fingerprint, plan.LastBucketStartMs), SeriesRows.RollupKey(fingerprint, plan.FirstBucketStartMs));
         var filter = TableFilter.Create($"PartitionKey eq {fingerprint} and RowKey ge {low} and RowKey le {high}");
         var buckets = new List<TimedAggregate>();
         await foreach (var row in table.QueryAsync(filter, 1000, ["RowKey", SeriesRows.Aggregate, SeriesRows.Start], ct))

@@ -8,7 +8,9 @@ namespace Vigil.Functions.Metrics.Store;
 /// Deletes what no query can read any more: raw rows older than <see cref="RawRetention"/> (the longest raw window, 1 h,
 /// plus the 1 h a late sample may be), rollups older than <see cref="RollupRetention"/> (the longest window, 24 h, plus
 /// margin), and series silent for <see cref="RollupRetention"/> (their meta and index rows). One range query per series
-/// and one transaction per 100 deletions.
+/// and one transaction per 100 deletions. Rows of the layout before row keys carried the fingerprint
+/// (<see cref="SeriesRows"/>) fall in the same ranges and go the same way; an old meta row <c>m</c> goes once the series
+/// is silent or has a new meta row.
 /// </summary>
 public sealed class SeriesRetention
 {
@@ -30,8 +32,8 @@ public sealed class SeriesRetention
     public async Task<Result> CleanAsync(DateTimeOffset now, CancellationToken ct)
     {
         var table = await _tables.GetAsync(TableNames.MetricSeries, ct);
-        var rawCut = SeriesRows.RawKey(BucketTime.RawStart((now - RawRetention).ToUnixTimeMilliseconds()));
-        var rollupCut = SeriesRows.RollupKey(BucketTime.RollupStart((now - RollupRetention).ToUnixTimeMilliseconds()));
+        var rawCutMs = BucketTime.RawStart((now - RawRetention).ToUnixTimeMilliseconds());
+        var rollupCutMs = BucketTime.RollupStart((now - RollupRetention).ToUnixTimeMilliseconds());
         var silentBefore = (now - RollupRetention).ToUnixTimeMilliseconds();
 
         var series = new List<(string Index, string Fingerprint)>();
@@ -45,14 +47,24 @@ public sealed class SeriesRetention
         var seriesDeleted = 0;
         await Parallel.ForEachAsync(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (entry, token) =>
         {
-            var filter = TableFilter.Create($"PartitionKey eq {entry.Fingerprint} and ((RowKey ge {"b"} and RowKey lt {rawCut}) or (RowKey gt {rollupCut} and RowKey lt {"s"}) or RowKey eq {SeriesRows.MetaRow})");
+            // Old-layout keys (b<digits>, r<digits>) sort just before the new ones of the same bucket, so the cuts
+            // below catch them too.
+            var rawCut = SeriesRows.RawKey(entry.Fingerprint, rawCutMs);
+            var rollupCut = SeriesRows.RollupKey(entry.Fingerprint, rollupCutMs);
+            var metaKey = SeriesRows.MetaKey(entry.Fingerprint);
+            var filter = TableFilter.Create($"PartitionKey eq {entry.Fingerprint} and ((RowKey ge {"b"} and RowKey lt {rawCut}) or (RowKey gt {rollupCut} and RowKey lt {"s"}) or RowKey eq {metaKey} or RowKey eq {SeriesRows.LegacyMetaRow})");
             var old = new List<string>();
             TableEntity? meta = null;
+            TableEntity? legacyMeta = null;
             await foreach (var row in table.QueryAsync(filter, 1000, ["RowKey", "LastTime"], token))
             {
-                if (row.RowKey == SeriesRows.MetaRow)
+                if (row.RowKey == metaKey)
                 {
                     meta = row;
+                }
+                else if (row.RowKey == SeriesRows.LegacyMetaRow)
+                {
+                    legacyMeta = row;
                 }
                 else
                 {
@@ -60,10 +72,16 @@ public sealed class SeriesRetention
                 }
             }
 
-            var silent = meta is null || (meta.GetInt64("LastTime") ?? 0) < silentBefore;
+            var lastTime = Math.Max(meta?.GetInt64("LastTime") ?? 0, legacyMeta?.GetInt64("LastTime") ?? 0);
+            var silent = lastTime < silentBefore;
             if (silent && meta is not null)
             {
-                old.Add(SeriesRows.MetaRow);
+                old.Add(metaKey);
+            }
+
+            if (legacyMeta is not null && (silent || meta is not null))
+            {
+                old.Add(SeriesRows.LegacyMetaRow);
             }
 
             foreach (var chunk in old.Chunk(100))

@@ -9,14 +9,19 @@ namespace Vigil.Functions.Metrics.Store;
 
 /// <summary>
 /// The layout of the series table (docs/architecture.md, "Series store"). A series' partition is its fingerprint and holds
-/// raw rows <c>b&lt;bucket start s, 11 digits&gt;</c> (ascending), the meta row <c>m</c>, and rollup rows
-/// <c>r&lt;99999999999 − rollup start s&gt;</c> (newest first). So the rows one merge touches (the newest raw buckets, the meta
-/// row, the newest rollups) are one contiguous RowKey range, and a 24 h window is one range of rollups.
-/// Index partitions <c>i_&lt;metric&gt;</c> hold one row per series of that metric, for listing.
+/// raw rows <c>b&lt;bucket start s, 11 digits&gt;-&lt;fingerprint&gt;</c> (ascending), the meta row <c>m-&lt;fingerprint&gt;</c>,
+/// and rollup rows <c>r&lt;99999999999 − rollup start s&gt;-&lt;fingerprint&gt;</c> (newest first). So the rows one merge
+/// touches (the newest raw buckets, the meta row, the newest rollups) are one contiguous RowKey range, and a 24 h window
+/// is one range of rollups. Every row key ends with its partition's fingerprint, so no two rows of the table share a
+/// RowKey: Azure does not care, but Azurite finds an entity through its RowKey index first and then scans every row
+/// with that RowKey, which made each write cost as much as the number of series sharing the bucket (3,000 for 1,000
+/// probes). Rows written before this layout (<c>b&lt;digits&gt;</c>, <c>m</c>, <c>r&lt;digits&gt;</c>) are no longer read;
+/// retention removes them. Index partitions <c>i_&lt;metric&gt;</c> hold one row per series of that metric, for listing.
 /// </summary>
 public static class SeriesRows
 {
-    public const string MetaRow = "m";
+    /// <summary>The meta row's key before row keys carried the fingerprint; retention still removes it.</summary>
+    public const string LegacyMetaRow = "m";
     public const string IndexPrefix = "i_";
     public const string Aggregate = "Agg";
     public const string Ids = "Ids";
@@ -27,9 +32,13 @@ public static class SeriesRows
 
     private const long InvertBase = 99_999_999_999;
 
-    public static string RawKey(long bucketStartMs) => "b" + (bucketStartMs / 1000).ToString("D11", CultureInfo.InvariantCulture);
+    public static string RawKey(string fingerprint, long bucketStartMs) =>
+        string.Concat("b", (bucketStartMs / 1000).ToString("D11", CultureInfo.InvariantCulture), "-", fingerprint);
 
-    public static string RollupKey(long rollupStartMs) => "r" + (InvertBase - (rollupStartMs / 1000)).ToString("D11", CultureInfo.InvariantCulture);
+    public static string RollupKey(string fingerprint, long rollupStartMs) =>
+        string.Concat("r", (InvertBase - (rollupStartMs / 1000)).ToString("D11", CultureInfo.InvariantCulture), "-", fingerprint);
+
+    public static string MetaKey(string fingerprint) => "m-" + fingerprint;
 
     public static string IndexPartition(string metric) => IndexPrefix + metric;
 

@@ -88,7 +88,7 @@ public sealed class SeriesStore
     {
         // Keep what the next merges of this series will touch: the meta row and the rows of the last 10 minutes.
         var oldest = latestBucket - (2 * BucketTime.RollupMs);
-        foreach (var key in rows.Where(r => r.Key != SeriesRows.MetaRow && (r.Value.GetInt64(SeriesRows.Start) ?? long.MinValue) < oldest).Select(r => r.Key).ToList())
+        foreach (var key in rows.Where(r => r.Key != SeriesRows.MetaKey(fingerprint) && (r.Value.GetInt64(SeriesRows.Start) ?? long.MinValue) < oldest).Select(r => r.Key).ToList())
         {
             rows.Remove(key);
         }
@@ -103,8 +103,8 @@ public sealed class SeriesStore
 
     private async Task<Dictionary<string, TableEntity>> ReadAsync(TableClient table, string fingerprint, long minBucket, CancellationToken ct)
     {
-        var low = SeriesRows.RawKey(minBucket);
-        var high = SeriesRows.RollupKey(BucketTime.RollupStart(minBucket));
+        var low = SeriesRows.RawKey(fingerprint, minBucket);
+        var high = SeriesRows.RollupKey(fingerprint, BucketTime.RollupStart(minBucket));
         var filter = TableFilter.Create($"PartitionKey eq {fingerprint} and RowKey ge {low} and RowKey le {high}");
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         Statistics.Read();
@@ -120,7 +120,7 @@ public sealed class SeriesStore
     {
         var fingerprint = latest.Fingerprint;
         var now = _time.GetUtcNow();
-        rows.TryGetValue(SeriesRows.MetaRow, out var meta);
+        rows.TryGetValue(SeriesRows.MetaKey(fingerprint), out var meta);
         var metaETag = meta?.ETag ?? default;
         var metaExists = meta is not null;
         var lastTime = meta?.GetInt64("LastTime") ?? long.MinValue;
@@ -131,13 +131,16 @@ public sealed class SeriesStore
 
         foreach (var window in byBucket.GroupBy(b => BucketTime.RollupStart(b.Key)).OrderBy(w => w.Key))
         {
+            // Existing rows are updated with Merge, not Replace: every write carries all of a row's properties, so the
+            // two mean the same here and cost the same in Azure, but Azurite replaces a row by removing and re-inserting
+            // it, which walks its whole RowKey and PartitionKey indexes twice, while a merge updates it in place.
             var actions = new List<TableTransactionAction>();
-            rows.TryGetValue(SeriesRows.RollupKey(window.Key), out var rollupRow);
+            rows.TryGetValue(SeriesRows.RollupKey(fingerprint, window.Key), out var rollupRow);
             var rollup = rollupRow is null ? null : SeriesRows.DecodeRow(rollupRow)?.Aggregate;
             var written = 0;
             foreach (var (bucket, parts) in window.OrderBy(b => b.Key))
             {
-                var rawKey = SeriesRows.RawKey(bucket);
+                var rawKey = SeriesRows.RawKey(fingerprint, bucket);
                 rows.TryGetValue(rawKey, out var rawRow);
                 var aggregate = rawRow is null ? null : SeriesRows.DecodeRow(rawRow)?.Aggregate;
                 var idList = SeriesRows.DecodeIdList(rawRow?.GetBinary(SeriesRows.Ids));
@@ -176,7 +179,7 @@ public sealed class SeriesStore
                 };
                 actions.Add(rawRow is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, rawRow.ETag));
+                    : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, rawRow.ETag));
             }
 
             if (written == 0)
@@ -184,14 +187,14 @@ public sealed class SeriesStore
                 continue; // every part of this window was applied before (a redelivery)
             }
 
-            var rollupEntity = new TableEntity(fingerprint, SeriesRows.RollupKey(window.Key))
+            var rollupEntity = new TableEntity(fingerprint, SeriesRows.RollupKey(fingerprint, window.Key))
             {
                 [SeriesRows.Aggregate] = rollup!.Encode(),
                 [SeriesRows.Start] = window.Key,
             };
             actions.Add(rollupRow is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, rollupEntity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, rollupEntity, rollupRow.ETag));
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, rollupEntity, rollupRow.ETag));
 
             if (needsIndex)
             {
@@ -200,7 +203,7 @@ public sealed class SeriesStore
                 needsIndex = false;
             }
 
-            var metaEntity = new TableEntity(fingerprint, SeriesRows.MetaRow)
+            var metaEntity = new TableEntity(fingerprint, SeriesRows.MetaKey(fingerprint))
             {
                 ["Metric"] = latest.Metric,
                 ["Labels"] = SeriesRows.EncodeLabels(latest.Labels),
@@ -210,7 +213,7 @@ public sealed class SeriesStore
                 ["IndexedAt"] = indexedAt ?? now,
             };
             actions.Add(metaExists
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, metaEntity, metaETag)
+                ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, metaEntity, metaETag)
                 : new TableTransactionAction(TableTransactionActionType.Add, metaEntity));
 
             var response = await table.SubmitTransactionAsync(actions, ct);
@@ -236,7 +239,7 @@ public sealed class SeriesStore
                 }
             }
 
-            metaExists = rows.TryGetValue(SeriesRows.MetaRow, out var writtenMeta);
+            metaExists = rows.TryGetValue(SeriesRows.MetaKey(fingerprint), out var writtenMeta);
             metaETag = writtenMeta?.ETag ?? default;
         }
 
