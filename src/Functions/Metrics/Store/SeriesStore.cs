@@ -88,7 +88,8 @@ public sealed class SeriesStore
     {
         // Keep what the next merges of this series will touch: the meta row and the rows of the last 10 minutes.
         var oldest = latestBucket - (2 * BucketTime.RollupMs);
-        foreach (var key in rows.Where(r => r.Key != SeriesRows.MetaKey(fingerprint) && (r.Value.GetInt64(SeriesRows.Start) ?? long.MinValue) < oldest).Select(r => r.Key).ToList())
+        var metaKey = SeriesRows.MetaKey(fingerprint);
+        foreach (var key in rows.Where(r => r.Key != metaKey && (r.Value.GetInt64(SeriesRows.Start) ?? long.MinValue) < oldest).Select(r => r.Key).ToList())
         {
             rows.Remove(key);
         }
